@@ -1,0 +1,113 @@
+// The facts read from one ELF file: what the file itself records, exactly, plus the meaning the
+// facts stage derives from it (libc flavour, highest version per family, culprits). Plain data:
+// every later stage reads these and a test can build one by hand.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "portcheck/symbol_version.hpp"
+
+namespace portcheck {
+
+enum class ElfClass { elf32, elf64 };
+enum class Endianness { little, big };
+enum class FileType {
+  executable,
+  pie_executable,
+  shared_library,
+  static_executable,
+  static_pie,
+  relocatable,
+  core,
+  unknown
+};
+enum class LibcFlavour { glibc, musl, static_linked, none, unknown };
+
+// One version a needed library must provide, as recorded in .gnu.version_r.
+struct VersionNeed {
+  std::string name;  // "GLIBC_2.34", exactly as recorded
+  uint16_t index = 0;
+  bool weak = false;  // VER_FLG_WEAK: the loader only warns when it is missing
+};
+
+struct LibraryNeeds {
+  std::string library;  // vn_file, e.g. "libc.so.6"
+  std::vector<VersionNeed> versions;
+};
+
+// An imported dynamic symbol bound to a needed version.
+struct ImportedSymbol {
+  std::string name;
+  std::string version;
+  std::string library;
+  bool weak = false;  // STB_WEAK undefined: optional at run time
+};
+
+struct ElfNotes {
+  std::optional<std::string> abi_tag_kernel;  // "3.2.0" from .note.ABI-tag (Linux only)
+  std::optional<std::string> build_id;        // lower-case hex
+  std::optional<int> x86_isa_needed;          // 1 = baseline, 2 = v2, 3 = v3, 4 = v4
+};
+
+// What a statically linked program carries of its C library.
+struct StaticLibc {
+  std::string flavour;    // "glibc", "musl" or "" when unknown or not static
+  bool uses_nss = false;  // glibc's NSS: dlopens the target's libnss_* modules at run time
+};
+
+struct Toolchain {
+  std::vector<std::string> compilers;  // .comment lines, deduplicated, in order
+  bool rust = false;
+  bool go = false;
+};
+
+// What the ELF file records, exactly as recorded.
+struct ElfFacts {
+  ElfClass elf_class = ElfClass::elf64;
+  Endianness endianness = Endianness::little;
+  std::string machine;  // normalised: x86_64, i386, aarch64, ...
+  FileType type = FileType::unknown;
+  std::optional<std::string> interpreter;
+  std::vector<std::string> needed;
+  std::vector<std::string> rpath;
+  std::vector<std::string> runpath;
+  std::optional<std::string> soname;
+  bool bind_now = false;  // DF_BIND_NOW or DF_1_NOW
+  bool pie_flag = false;  // DF_1_PIE
+  bool has_dynamic = false;
+  bool relr = false;  // DT_RELR relocations: needs glibc >= 2.36 or musl >= 1.2.4
+  std::vector<LibraryNeeds> version_needs;
+  std::vector<std::string> version_defs;  // names this object defines, in order (without the base)
+  std::vector<ImportedSymbol> imports;    // versioned imported symbols, in .dynsym order
+  std::vector<std::string> unversioned_imports;
+  ElfNotes notes;
+  Toolchain toolchain;
+  StaticLibc static_libc;
+};
+
+// Derived facts: what the file needs, in the terms rules reason about.
+struct Requirements {
+  std::map<std::string, SymbolVersion> max;  // family -> highest numbered version needed
+  std::vector<std::string> special;          // GLIBC_PRIVATE, GLIBC_ABI_DT_RELR, ...
+  std::vector<ImportedSymbol> culprits;      // symbols bound to the highest version of a family
+};
+
+struct Facts {
+  std::string path;
+  ElfFacts elf;
+  LibcFlavour libc = LibcFlavour::unknown;
+  Requirements requirements;
+  // NEEDED sonames found beside the file through an $ORIGIN RPATH/RUNPATH: the release's own.
+  std::vector<std::string> bundled;
+};
+
+const char* to_string(ElfClass value);
+const char* to_string(Endianness value);
+const char* to_string(FileType value);
+const char* to_string(LibcFlavour value);
+
+}  // namespace portcheck

@@ -1,0 +1,24 @@
+// Renderers walk a finished Report and return text; they compute nothing of their own.
+#pragma once
+
+#include <string>
+
+#include "portcheck/report.hpp"
+
+namespace portcheck {
+
+struct TextStyle {
+  bool color = false;
+};
+
+std::string render_text(const Report& report, const TextStyle& style);
+std::string render_json(const Report& report);
+
+// --list-targets
+std::string render_targets_text(const BaselineTable& table);
+std::string render_targets_json(const BaselineTable& table);
+
+// The user-facing name of a version family: "glibc", "libstdc++ (GLIBCXX)", ...
+std::string family_display_name(const std::string& family);
+
+}  // namespace portcheck

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Quick start, step two: install what is missing, build portcheck with warnings as errors, build
+# the fixtures, and run the whole test suite; then again under AddressSanitizer and
+# UndefinedBehaviorSanitizer. Set PORTCHECK_SKIP_SANITIZE=1 to skip the second pass.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc)
+
+./scripts/install-deps.sh --test
+
+echo "== format and whitespace"
+./scripts/check-format.sh
+
+echo "== build and test"
+cmake -S . -B build-test -DPORTCHECK_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build-test -j "$jobs"
+ctest --test-dir build-test --output-on-failure -j "$jobs"
+
+if [ "${PORTCHECK_SKIP_SANITIZE:-0}" != 1 ]; then
+  echo "== build and test under ASan + UBSan"
+  cmake -S . -B build-asan -DPORTCHECK_WERROR=ON -DPORTCHECK_SANITIZE=ON \
+    -DCMAKE_BUILD_TYPE=Debug >/dev/null
+  cmake --build build-asan -j "$jobs"
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir build-asan --output-on-failure -j "$jobs"
+fi
+echo "== all tests passed"

@@ -1,0 +1,72 @@
+// The table self-check: run on the bundled table by the tests and on --baselines files at start.
+#include <regex>
+#include <set>
+
+#include "portcheck/baseline.hpp"
+#include "portcheck/symbol_version.hpp"
+
+namespace portcheck {
+namespace {
+
+bool iso_date(const std::string& text) {
+  static const std::regex date(R"(\d{4}-\d{2}-\d{2})");
+  return std::regex_match(text, date);
+}
+
+void require(std::vector<std::string>& problems, bool ok, const Target& target,
+             const std::string& what) {
+  if (!ok) problems.push_back(target.id + ": " + what);
+}
+
+void check_target(const Target& t, std::vector<std::string>& problems) {
+  require(problems, !t.name.empty() && !t.family.empty(), t, "name and family are required");
+  require(problems, t.kind == "distro" || t.kind == "policy", t, "kind must be distro or policy");
+  require(problems, iso_date(t.released), t, "released is not an ISO date");
+  require(problems, !t.end_of_support || iso_date(*t.end_of_support), t,
+          "end_of_support is not an ISO date");
+  require(problems, !t.architectures.empty(), t, "no architectures");
+  require(problems, t.libc_flavour == "glibc" || t.libc_flavour == "musl", t,
+          "libc flavour must be glibc or musl");
+  require(problems, parse_dotted(t.libc_version).has_value(), t, "libc version is not x.y[.z]");
+  require(problems, parse_dotted(t.kernel).has_value(), t, "kernel version is not x.y");
+  require(problems,
+          t.x86_64_isa == "x86-64" || t.x86_64_isa == "x86-64-v2" || t.x86_64_isa == "x86-64-v3" ||
+              t.x86_64_isa == "x86-64-v4",
+          t, "x86_64_isa level unknown");
+  for (const auto& arch : t.architectures) {
+    require(problems, t.symbol_versions.count(arch) == 1, t, "no symbol versions for " + arch);
+    require(problems, t.interpreters.count(arch) == 1, t, "no interpreter for " + arch);
+  }
+  bool glibc = t.libc_flavour == "glibc";
+  for (const auto& [arch, maxima] : t.symbol_versions) {
+    require(problems, !glibc || maxima.count("GLIBC") == 1, t, arch + " has no GLIBC maximum");
+  }
+  for (const std::string* source :
+       {&t.dates_source, &t.libc_source, &t.symbol_versions_source, &t.kernel_source,
+        &t.x86_64_isa_source, &t.openssl_source, &t.ca_source, &t.interpreters_source,
+        &t.default_libraries_source}) {
+    require(problems, !source->empty(), t, "a fact has no source");
+  }
+  for (const auto& offer : t.installable) {
+    require(problems, !offer.package.empty() && !offer.source.empty(), t,
+            offer.soname + " (installable) needs a package and a source");
+  }
+  for (const auto& absent : t.absent) {
+    require(problems, !absent.source.empty(), t, absent.soname + " (absent) has no source");
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> check_baselines(const BaselineTable& table) {
+  std::vector<std::string> problems;
+  std::set<std::string> ids;
+  if (!iso_date(table.table_date)) problems.push_back("table_date is not an ISO date");
+  for (const auto& target : table.targets) {
+    if (!ids.insert(target.id).second) problems.push_back(target.id + ": duplicate id");
+    check_target(target, problems);
+  }
+  return problems;
+}
+
+}  // namespace portcheck

@@ -1,0 +1,70 @@
+#include "options.hpp"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <iostream>
+
+#include "portcheck/report.hpp"
+#include "version.hpp"
+
+namespace portcheck::cli {
+namespace {
+
+// Colour only where a person reads it, and never when NO_COLOR is set (no-color.org).
+bool use_color(const std::string& choice, const RunPlan& plan) {
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color && *no_color) return false;
+  if (plan.format != Format::text) return false;
+  if (choice == "always") return true;
+  if (choice == "never") return false;
+  return !plan.output_file && ::isatty(STDOUT_FILENO);
+}
+
+}  // namespace
+
+ParsedArgs parse_args(int argc, char** argv) {
+  CLI::App app{"portcheck: on which Linux systems will this binary run, and why not elsewhere?",
+               "portcheck"};
+  RunPlan plan;
+  std::string format = "text", color = "auto", fail_on = "fail";
+  auto* paths = app.add_option("paths", plan.paths, "ELF files to check");
+  app.add_option("--format", format, "output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  app.add_option("-o,--output", plan.output_file, "write the report to FILE instead of stdout");
+  app.add_option("--color", color, "colour in text output")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
+  app.add_option("-t,--target", plan.target_specs,
+                 "target ids or groups (@supported, @all, @rhel, @ubuntu, @manylinux, ...); "
+                 "repeatable and comma-separated; default @supported")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  app.add_option("--baselines", plan.baselines_file,
+                 "JSON table of targets that extends (or, with \"replace\": true, replaces) the "
+                 "bundled one");
+  auto* list = app.add_flag("--list-targets", plan.list_targets, "print the target table and exit");
+  app.add_option("--fail-on", fail_on, "lowest verdict that fails the run (exit 1)")
+      ->check(CLI::IsMember({"warn", "fail"}))
+      ->capture_default_str();
+  paths->excludes(list);
+  app.set_version_flag("--version", std::string("portcheck ") + kVersion);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return {std::nullopt, code == 0 ? exit_ok : exit_usage};
+  }
+  if (plan.paths.empty() && !plan.list_targets) {
+    std::cerr << "portcheck: no files given\nRun with --help for more information.\n";
+    return {std::nullopt, exit_usage};
+  }
+  plan.format = format == "json" ? Format::json : Format::text;
+  plan.gate.fail_on_warn = fail_on == "warn";
+  plan.color = use_color(color, plan);
+  return {plan, exit_ok};
+}
+
+}  // namespace portcheck::cli

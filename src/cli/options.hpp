@@ -1,0 +1,34 @@
+// Command-line arguments, resolved once into the plan the run follows.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "portcheck/report.hpp"
+
+namespace portcheck::cli {
+
+enum class Format { text, json };
+
+struct RunPlan {
+  std::vector<std::string> paths;
+  Format format = Format::text;
+  std::optional<std::string> output_file;
+  bool color = false;
+  std::vector<std::string> target_specs;  // ids and @groups; empty means @supported
+  std::optional<std::string> baselines_file;
+  bool list_targets = false;
+  Gate gate;
+};
+
+// Either a plan, or the exit code to leave with (after --help, --version or a usage error,
+// whose message has already been printed).
+struct ParsedArgs {
+  std::optional<RunPlan> plan;
+  int exit_code = 0;
+};
+
+ParsedArgs parse_args(int argc, char** argv);
+
+}  // namespace portcheck::cli

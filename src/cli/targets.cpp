@@ -1,0 +1,52 @@
+#include "targets.hpp"
+
+#include <set>
+
+namespace portcheck::cli {
+namespace {
+
+bool in_group(const Target& target, const std::string& group, const std::string& table_date) {
+  if (group == "all") return true;
+  if (group == "supported") return is_supported(target, table_date);
+  if (group == "policies" || group == "manylinux") return target.kind == "policy";
+  if (group == "distros") return target.kind == "distro";
+  return target.family == group;
+}
+
+std::string valid_choices(const BaselineTable& table) {
+  std::set<std::string> families;
+  std::string ids;
+  for (const auto& target : table.targets) {
+    ids += (ids.empty() ? "" : ", ") + target.id;
+    families.insert("@" + target.family);
+  }
+  std::string groups = "@supported, @all, @distros, @policies, @manylinux";
+  for (const auto& family : families) groups += ", " + family;
+  return "valid targets: " + ids + "; groups: " + groups;
+}
+
+}  // namespace
+
+Selection select_targets(const BaselineTable& table, const std::vector<std::string>& specs) {
+  std::vector<std::string> wanted = specs.empty() ? std::vector<std::string>{"@supported"} : specs;
+  std::set<std::string> chosen;
+  for (const auto& spec : wanted) {
+    bool group = !spec.empty() && spec[0] == '@';
+    bool matched = false;
+    for (const auto& target : table.targets) {
+      bool hit = group ? in_group(target, spec.substr(1), table.table_date) : target.id == spec;
+      if (hit) chosen.insert(target.id);
+      matched |= hit;
+    }
+    if (!matched && !(group && spec == "@supported")) {
+      return {{}, "unknown target '" + spec + "'; " + valid_choices(table)};
+    }
+  }
+  Selection selection;
+  for (const auto& target : table.targets) {
+    if (chosen.count(target.id)) selection.targets.push_back(&target);
+  }
+  return selection;
+}
+
+}  // namespace portcheck::cli

@@ -1,0 +1,254 @@
+// Reads one ELF file with LIEF, then holds LIEF's answer against the file's own structures (see
+// raw_elf.hpp): where the two disagree the file is damaged, and the result is an error.
+#include <fmt/format.h>
+
+#include <LIEF/ELF.hpp>
+#include <LIEF/logging.hpp>
+#include <algorithm>
+#include <mutex>
+
+#include "machine.hpp"
+#include "markers.hpp"
+#include "portcheck/load.hpp"
+#include "raw_elf.hpp"
+
+namespace portcheck {
+namespace {
+
+using LIEF::ELF::DYNAMIC_TAGS;
+
+constexpr uint16_t VER_FLG_WEAK = 2;
+constexpr uint32_t SHT_DYNSYM = 11;
+constexpr uint16_t VERSYM_HIDDEN_MASK = 0x7fff;
+
+FileType file_type(const load::RawElf& raw, bool has_interpreter, bool pie_flag) {
+  switch (raw.type) {
+    case 1: return FileType::relocatable;
+    case 4: return FileType::core;
+    case 2:
+      return has_interpreter || !raw.needed.empty() ? FileType::executable
+                                                    : FileType::static_executable;
+    case 3:
+      if (has_interpreter) return FileType::pie_executable;
+      // -static-pie output carries DF_1_PIE and no interpreter; shared libraries carry neither.
+      return pie_flag ? FileType::static_pie : FileType::shared_library;
+    default: return FileType::unknown;
+  }
+}
+
+std::vector<std::string> split_paths(const std::string& text) {
+  std::vector<std::string> paths;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find(':', start);
+    if (end == std::string::npos) end = text.size();
+    paths.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return paths;
+}
+
+void read_dynamic_entries(const LIEF::ELF::Binary& binary, ElfFacts& facts) {
+  for (const auto& entry : binary.dynamic_entries()) {
+    switch (entry.tag()) {
+      case DYNAMIC_TAGS::DT_NEEDED:
+        facts.needed.push_back(dynamic_cast<const LIEF::ELF::DynamicEntryLibrary&>(entry).name());
+        break;
+      case DYNAMIC_TAGS::DT_SONAME:
+        facts.soname = dynamic_cast<const LIEF::ELF::DynamicSharedObject&>(entry).name();
+        break;
+      case DYNAMIC_TAGS::DT_RPATH:
+        for (auto& path :
+             split_paths(dynamic_cast<const LIEF::ELF::DynamicEntryRpath&>(entry).rpath())) {
+          facts.rpath.push_back(path);
+        }
+        break;
+      case DYNAMIC_TAGS::DT_RUNPATH:
+        for (auto& path :
+             split_paths(dynamic_cast<const LIEF::ELF::DynamicEntryRunPath&>(entry).runpath())) {
+          facts.runpath.push_back(path);
+        }
+        break;
+      default: break;
+    }
+  }
+}
+
+void read_version_needs(const LIEF::ELF::Binary& binary, ElfFacts& facts) {
+  for (const auto& requirement : binary.symbols_version_requirement()) {
+    LibraryNeeds library{requirement.name(), {}};
+    for (const auto& aux : requirement.auxiliary_symbols()) {
+      library.versions.push_back({aux.name(), aux.other(), (aux.flags() & VER_FLG_WEAK) != 0});
+    }
+    facts.version_needs.push_back(std::move(library));
+  }
+}
+
+const VersionNeed* find_need(const ElfFacts& facts, uint16_t index, std::string& library) {
+  for (const auto& needs : facts.version_needs) {
+    for (const auto& need : needs.versions) {
+      if (need.index == index) {
+        library = needs.library;
+        return &need;
+      }
+    }
+  }
+  return nullptr;
+}
+
+// Binds each imported symbol to the version its .gnu.version entry names.
+std::optional<std::string> read_imports(const LIEF::ELF::Binary& binary, const load::RawElf& raw,
+                                        ElfFacts& facts) {
+  for (const auto& symbol : binary.dynamic_symbols()) {
+    if (symbol.shndx() != 0 || symbol.name().empty()) continue;
+    uint16_t index =
+        symbol.has_version() ? symbol.symbol_version().value() & VERSYM_HIDDEN_MASK : 0;
+    if (index < 2) {
+      facts.unversioned_imports.push_back(symbol.name());
+      continue;
+    }
+    std::string library;
+    const VersionNeed* need = find_need(facts, index, library);
+    if (!need) {
+      const auto& defs = raw.version_def_indexes;
+      if (std::find(defs.begin(), defs.end(), index) != defs.end()) continue;
+      return fmt::format("symbol {} refers to version index {} that nothing defines", symbol.name(),
+                         index);
+    }
+    bool weak = symbol.binding() == LIEF::ELF::SYMBOL_BINDINGS::STB_WEAK;
+    facts.imports.push_back({symbol.name(), need->name, library, weak});
+  }
+  return std::nullopt;
+}
+
+size_t raw_dynamic_symbol_count(const load::RawElf& raw) {
+  for (const auto& section : raw.sections) {
+    if (section.type == SHT_DYNSYM) return section.size / (raw.is64 ? 24 : 16);
+  }
+  return 0;
+}
+
+bool same_needs(const ElfFacts& facts, const load::RawElf& raw) {
+  if (facts.version_needs.size() != raw.version_needs.size()) return false;
+  for (size_t i = 0; i < raw.version_needs.size(); ++i) {
+    const auto& ours = facts.version_needs[i];
+    const auto& theirs = raw.version_needs[i];
+    if (ours.library != theirs.file || ours.versions.size() != theirs.versions.size()) return false;
+    for (size_t j = 0; j < theirs.versions.size(); ++j) {
+      if (ours.versions[j].name != theirs.versions[j].name) return false;
+      if (ours.versions[j].index != theirs.versions[j].other) return false;
+    }
+  }
+  return true;
+}
+
+std::vector<std::string> joined(const std::vector<std::string>& raw_lists) {
+  std::vector<std::string> paths;
+  for (const auto& list : raw_lists) {
+    for (auto& path : split_paths(list)) paths.push_back(path);
+  }
+  return paths;
+}
+
+// Every place where a partial LIEF result would read as "needs less" is compared here.
+std::optional<std::string> disagreement(const ElfFacts& facts, const load::RawElf& raw,
+                                        size_t lief_symbols) {
+  if (facts.interpreter != raw.interpreter) return "the interpreter could not be read";
+  if (facts.needed != raw.needed) return "the NEEDED entries could not be read";
+  if (facts.soname != raw.soname) return "DT_SONAME could not be read";
+  if (facts.rpath != joined(raw.rpath)) return "DT_RPATH could not be read";
+  if (facts.runpath != joined(raw.runpath)) return "DT_RUNPATH could not be read";
+  if (!same_needs(facts, raw)) return "the version requirements could not be read";
+  if (facts.version_defs != raw.version_defs) return "the version definitions could not be read";
+  size_t expected = raw_dynamic_symbol_count(raw);
+  if (expected != 0 && lief_symbols != expected) {
+    return fmt::format("{} of {} dynamic symbols could be read", lief_symbols, expected);
+  }
+  return std::nullopt;
+}
+
+void read_header(const load::RawElf& raw, ElfFacts& facts) {
+  facts.elf_class = raw.is64 ? ElfClass::elf64 : ElfClass::elf32;
+  facts.endianness = raw.big_endian ? Endianness::big : Endianness::little;
+  facts.machine = load::machine_name(raw.machine, raw.is64, raw.big_endian);
+}
+
+void read_flags(const load::RawElf& raw, ElfFacts& facts) {
+  constexpr uint64_t DF_BIND_NOW = 0x8, DF_1_NOW = 0x1, DF_1_PIE = 0x08000000;
+  facts.bind_now = (raw.flags & DF_BIND_NOW) || (raw.flags_1 & DF_1_NOW);
+  facts.pie_flag = (raw.flags_1 & DF_1_PIE) != 0;
+  facts.relr = raw.relr;
+  facts.has_dynamic = raw.has_dynamic;
+}
+
+FileError error(const std::string& path, ErrorKind kind, std::string message) {
+  return FileError{path, kind, std::move(message)};
+}
+
+// LIEF 0.9 counts dynamic symbols from the hash tables by default and undercounts some GNU hash
+// layouts (libGL, libicu); the .dynsym section size is exact where the section table exists.
+std::unique_ptr<LIEF::ELF::Binary> parse(const std::vector<uint8_t>& bytes,
+                                         const load::RawElf& raw) {
+  static std::once_flag quiet;
+  std::call_once(quiet, [] { LIEF::Logger::disable(); });
+  auto method = raw_dynamic_symbol_count(raw) > 0 ? LIEF::ELF::DYNSYM_COUNT_METHODS::COUNT_SECTION
+                                                  : LIEF::ELF::DYNSYM_COUNT_METHODS::COUNT_AUTO;
+  return LIEF::ELF::Parser::parse(bytes, "", method);
+}
+
+Result<ElfFacts> read_with_lief(const std::string& path, const std::vector<uint8_t>& bytes,
+                                const load::RawElf& raw) {
+  auto binary = parse(bytes, raw);
+  if (!binary) return error(path, ErrorKind::malformed, "the ELF structures could not be parsed");
+  ElfFacts facts;
+  read_header(raw, facts);
+  if (static_cast<uint16_t>(binary->header().machine_type()) != raw.machine) {
+    return error(path, ErrorKind::malformed, "the ELF header could not be read");
+  }
+  if (binary->has_interpreter()) facts.interpreter = binary->interpreter();
+  read_dynamic_entries(*binary, facts);
+  read_version_needs(*binary, facts);
+  for (const auto& definition : binary->symbols_version_definition()) {
+    if (definition.flags() & 1) continue;  // VER_FLG_BASE names the object itself
+    for (const auto& aux : definition.symbols_aux()) {
+      facts.version_defs.push_back(aux.name());
+      break;  // the first aux is the definition; the rest name its parents
+    }
+  }
+  if (auto problem = read_imports(*binary, raw, facts)) {
+    return error(path, ErrorKind::malformed, *problem);
+  }
+  if (auto problem = disagreement(facts, raw, binary->dynamic_symbols().size())) {
+    return error(path, ErrorKind::malformed, *problem);
+  }
+  return facts;
+}
+
+}  // namespace
+
+Result<ElfFacts> load_elf(const std::string& path, const std::vector<uint8_t>& bytes) {
+  auto raw_result = load::read_raw_elf(bytes);
+  if (auto* failure = std::get_if<FileError>(&raw_result)) {
+    failure->path = path;
+    return *failure;
+  }
+  const load::RawElf& raw = std::get<load::RawElf>(raw_result);
+  Result<ElfFacts> result = error(path, ErrorKind::malformed, "");
+  try {
+    result = read_with_lief(path, bytes, raw);
+  } catch (const std::exception& e) {
+    return error(path, ErrorKind::malformed, fmt::format("the ELF parser failed: {}", e.what()));
+  } catch (...) {
+    return error(path, ErrorKind::malformed, "the ELF parser failed");
+  }
+  auto* facts = std::get_if<ElfFacts>(&result);
+  if (!facts) return result;
+  read_flags(raw, *facts);
+  facts->type = file_type(raw, facts->interpreter.has_value(), facts->pie_flag);
+  facts->notes = raw.notes;
+  facts->toolchain = load::detect_toolchain(bytes, raw, *facts);
+  facts->static_libc = load::detect_static_libc(bytes, *facts);
+  return result;
+}
+
+}  // namespace portcheck

@@ -1,0 +1,19 @@
+// Toolchain hints: which compilers built the file (.comment) and whether it is a Rust or Go
+// program, so later stages can give fix hints in the binary's own toolchain.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "portcheck/facts.hpp"
+#include "raw_elf.hpp"
+
+namespace portcheck::load {
+
+Toolchain detect_toolchain(const std::vector<uint8_t>& bytes, const RawElf& raw,
+                           const ElfFacts& facts);
+
+// For static executables: which C library is inside and whether it carries glibc's NSS.
+StaticLibc detect_static_libc(const std::vector<uint8_t>& bytes, const ElfFacts& facts);
+
+}  // namespace portcheck::load

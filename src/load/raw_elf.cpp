@@ -1,0 +1,448 @@
+#include "raw_elf.hpp"
+
+#include <fmt/format.h>
+
+#include "byte_view.hpp"
+
+namespace portcheck::load {
+namespace {
+
+constexpr uint32_t PT_DYNAMIC = 2, PT_INTERP = 3, PT_NOTE = 4, PT_LOAD = 1;
+constexpr uint32_t SHT_NOBITS = 8;
+constexpr int64_t DT_NULL = 0, DT_NEEDED = 1, DT_STRTAB = 5, DT_STRSZ = 10, DT_SONAME = 14,
+                  DT_RPATH = 15, DT_RUNPATH = 29, DT_FLAGS = 30, DT_RELR = 36,
+                  DT_FLAGS_1 = 0x6ffffffb, DT_VERDEF = 0x6ffffffc, DT_VERDEFNUM = 0x6ffffffd,
+                  DT_VERNEED = 0x6ffffffe, DT_VERNEEDNUM = 0x6fffffff;
+constexpr uint16_t VER_FLG_BASE = 1;
+constexpr uint32_t NT_GNU_ABI_TAG = 1, NT_GNU_BUILD_ID = 3, NT_GNU_PROPERTY_TYPE_0 = 5;
+constexpr uint32_t GNU_PROPERTY_X86_ISA_1_NEEDED = 0xc0008002;
+// Guards against absurd counts in a damaged header before anything is allocated.
+constexpr uint64_t kMaxEntries = 1u << 20;
+
+struct Failure {
+  ErrorKind kind;
+  std::string message;
+};
+
+std::string hex(uint64_t value) { return fmt::format("{:#x}", value); }
+
+// Reads one file; the first failed check ends the reading with a Failure.
+class Reader {
+ public:
+  Reader(const std::vector<uint8_t>& bytes, bool is64, bool big_endian)
+      : view_(bytes, big_endian), is64_(is64) {
+    raw_.is64 = is64;
+    raw_.big_endian = big_endian;
+  }
+
+  std::optional<Failure> read() {
+    if (auto failure = read_header()) return failure;
+    if (auto failure = read_segments()) return failure;
+    if (auto failure = read_sections()) return failure;
+    if (is_debug_info_only()) {
+      return Failure{ErrorKind::unsupported,
+                     "a separate debug-information file, not a loadable object"};
+    }
+    if (auto failure = read_interpreter()) return failure;
+    if (auto failure = read_dynamic()) return failure;
+    read_notes();
+    return std::nullopt;
+  }
+
+  RawElf take() { return std::move(raw_); }
+
+ private:
+  uint64_t word_size() const { return is64_ ? 8 : 4; }
+
+  Failure truncated(const std::string& what, uint64_t end) const {
+    return {ErrorKind::truncated, fmt::format("{} ends at offset {} but the file has {} bytes",
+                                              what, hex(end), hex(view_.size()))};
+  }
+
+  std::optional<Failure> need_range(const std::string& what, uint64_t offset, uint64_t length) {
+    if (view_.contains(offset, length)) return std::nullopt;
+    if (offset + length < offset) return Failure{ErrorKind::malformed, what + " has a bad size"};
+    return truncated(what, offset + length);
+  }
+
+  std::optional<Failure> read_header() {
+    uint64_t header_size = is64_ ? 64 : 52;
+    if (auto failure = need_range("the ELF header", 0, header_size)) return failure;
+    raw_.type = static_cast<uint16_t>(*view_.u16(16));
+    raw_.machine = static_cast<uint16_t>(*view_.u16(18));
+    phoff_ = *view_.word(is64_ ? 32 : 28, is64_);
+    shoff_ = *view_.word(is64_ ? 40 : 32, is64_);
+    uint64_t at = is64_ ? 54 : 42;
+    phentsize_ = *view_.u16(at);
+    phnum_ = *view_.u16(at + 2);
+    shentsize_ = *view_.u16(at + 4);
+    shnum_ = *view_.u16(at + 6);
+    shstrndx_ = *view_.u16(at + 8);
+    return std::nullopt;
+  }
+
+  std::optional<Failure> read_segments() {
+    if (phnum_ == 0) return std::nullopt;
+    uint64_t entry = is64_ ? 56 : 32;
+    if (phentsize_ < entry || phnum_ == 0xffff) {
+      return Failure{ErrorKind::malformed, "the program header table has a bad entry size"};
+    }
+    if (auto failure = need_range("the program header table", phoff_, phentsize_ * phnum_)) {
+      return failure;
+    }
+    for (uint64_t i = 0; i < phnum_; ++i) {
+      RawSegment segment = read_segment(phoff_ + i * phentsize_);
+      bool in_file = segment.type == PT_LOAD || segment.type == PT_DYNAMIC ||
+                     segment.type == PT_INTERP || segment.type == PT_NOTE;
+      if (in_file) {
+        auto what = fmt::format("segment {} (type {})", i, hex(segment.type));
+        if (auto failure = need_range(what, segment.offset, segment.filesz)) return failure;
+      }
+      raw_.segments.push_back(segment);
+    }
+    return std::nullopt;
+  }
+
+  RawSegment read_segment(uint64_t at) const {
+    RawSegment s;
+    s.type = static_cast<uint32_t>(*view_.u32(at));
+    if (is64_) {
+      s.offset = *view_.u64(at + 8), s.vaddr = *view_.u64(at + 16);
+      s.filesz = *view_.u64(at + 32), s.memsz = *view_.u64(at + 40), s.align = *view_.u64(at + 48);
+    } else {
+      s.offset = *view_.u32(at + 4), s.vaddr = *view_.u32(at + 8);
+      s.filesz = *view_.u32(at + 16), s.memsz = *view_.u32(at + 20), s.align = *view_.u32(at + 28);
+    }
+    return s;
+  }
+
+  // Section headers matter to no loader, but they sit at the end of the file: a table cut off is
+  // the mark of a truncated download even when every segment is intact.
+  std::optional<Failure> read_sections() {
+    if (shoff_ == 0) return std::nullopt;
+    uint64_t entry = is64_ ? 64 : 40;
+    if (shnum_ == 0 || shentsize_ < entry || shnum_ > kMaxEntries) {
+      return std::nullopt;  // extended numbering or none: nothing to hold LIEF against
+    }
+    if (auto failure = need_range("the section header table", shoff_, shentsize_ * shnum_)) {
+      return failure;
+    }
+    for (uint64_t i = 0; i < shnum_; ++i) {
+      uint64_t at = shoff_ + i * shentsize_;
+      RawSection section;
+      section.type = static_cast<uint32_t>(*view_.u32(at + 4));
+      section.offset = *view_.word(at + (is64_ ? 24 : 16), is64_);
+      section.size = *view_.word(at + (is64_ ? 32 : 20), is64_);
+      name_offsets_.push_back(*view_.u32(at));
+      if (section.type != SHT_NOBITS && section.type != 0) {
+        auto what = fmt::format("section {}", i);
+        if (auto failure = need_range(what, section.offset, section.size)) return failure;
+      }
+      raw_.sections.push_back(section);
+    }
+    name_sections();
+    return std::nullopt;
+  }
+
+  void name_sections() {
+    if (shstrndx_ >= raw_.sections.size()) return;
+    const RawSection& names = raw_.sections[shstrndx_];
+    for (size_t i = 0; i < raw_.sections.size(); ++i) {
+      auto name = view_.c_string(names.offset + name_offsets_[i], names.offset + names.size);
+      if (name) raw_.sections[i].name = *name;
+    }
+  }
+
+  // objcopy --only-keep-debug keeps the program headers but empties the sections they cover.
+  bool is_debug_info_only() const {
+    for (const auto& section : raw_.sections) {
+      if (section.name == ".dynamic" || section.name == ".text") {
+        if (section.type == SHT_NOBITS) return true;
+      }
+    }
+    return false;
+  }
+
+  const RawSegment* find_segment(uint32_t type) const {
+    for (const auto& segment : raw_.segments) {
+      if (segment.type == type) return &segment;
+    }
+    return nullptr;
+  }
+
+  std::optional<Failure> read_interpreter() {
+    const RawSegment* interp = find_segment(PT_INTERP);
+    if (!interp) return std::nullopt;
+    auto text = view_.c_string(interp->offset, interp->offset + interp->filesz);
+    if (!text) return Failure{ErrorKind::malformed, "the interpreter path is not terminated"};
+    raw_.interpreter = *text;
+    return std::nullopt;
+  }
+
+  std::optional<uint64_t> to_offset(uint64_t address) const {
+    for (const auto& s : raw_.segments) {
+      if (s.type == PT_LOAD && address >= s.vaddr && address - s.vaddr < s.filesz) {
+        return s.offset + (address - s.vaddr);
+      }
+    }
+    return std::nullopt;
+  }
+
+  std::optional<Failure> read_dynamic() {
+    const RawSegment* dynamic = find_segment(PT_DYNAMIC);
+    if (!dynamic) return std::nullopt;
+    raw_.has_dynamic = true;
+    uint64_t entry = 2 * word_size();
+    bool terminated = false;
+    for (uint64_t at = dynamic->offset; at + entry <= dynamic->offset + dynamic->filesz;
+         at += entry) {
+      int64_t tag = static_cast<int64_t>(*view_.word(at, is64_));
+      uint64_t value = *view_.word(at + word_size(), is64_);
+      if (!is64_) tag = static_cast<int32_t>(tag);
+      if (tag == DT_NULL) {
+        terminated = true;
+        break;
+      }
+      entries_.emplace_back(tag, value);
+    }
+    if (!terminated) return Failure{ErrorKind::malformed, "the dynamic section has no DT_NULL end"};
+    if (auto failure = locate_strings()) return failure;
+    if (auto failure = read_dynamic_strings()) return failure;
+    if (auto failure = read_version_needs()) return failure;
+    return read_version_defs();
+  }
+
+  std::optional<uint64_t> dynamic_value(int64_t tag) const {
+    for (const auto& [t, value] : entries_) {
+      if (t == tag) return value;
+    }
+    return std::nullopt;
+  }
+
+  std::optional<Failure> locate_strings() {
+    auto address = dynamic_value(DT_STRTAB);
+    auto size = dynamic_value(DT_STRSZ);
+    if (!address || !size) {
+      bool uses_strings = false;
+      for (const auto& [tag, value] : entries_) {
+        uses_strings |= tag == DT_NEEDED || tag == DT_SONAME || tag == DT_VERNEED;
+      }
+      if (!uses_strings) return std::nullopt;
+      return Failure{ErrorKind::malformed, "the dynamic section has no string table"};
+    }
+    auto offset = to_offset(*address);
+    if (!offset) {
+      return Failure{ErrorKind::malformed,
+                     fmt::format("DT_STRTAB {} lies in no loaded segment", hex(*address))};
+    }
+    if (auto failure = need_range("the dynamic string table", *offset, *size)) return failure;
+    strtab_ = *offset;
+    strsz_ = *size;
+    return std::nullopt;
+  }
+
+  std::optional<std::string> dynamic_string(uint64_t index) const {
+    if (index >= strsz_) return std::nullopt;
+    return view_.c_string(strtab_ + index, strtab_ + strsz_);
+  }
+
+  std::optional<Failure> bad_string(const char* what, uint64_t index) const {
+    return Failure{ErrorKind::malformed,
+                   fmt::format("{} names string {} outside the string table", what, hex(index))};
+  }
+
+  std::optional<Failure> read_dynamic_strings() {
+    for (const auto& [tag, value] : entries_) {
+      if (tag == DT_FLAGS) raw_.flags = value;
+      if (tag == DT_FLAGS_1) raw_.flags_1 = value;
+      if (tag == DT_RELR) raw_.relr = true;
+      if (tag != DT_NEEDED && tag != DT_SONAME && tag != DT_RPATH && tag != DT_RUNPATH) continue;
+      auto text = dynamic_string(value);
+      if (!text) return bad_string("a dynamic entry", value);
+      if (tag == DT_NEEDED) raw_.needed.push_back(*text);
+      if (tag == DT_SONAME) raw_.soname = *text;
+      if (tag == DT_RPATH) raw_.rpath.push_back(*text);
+      if (tag == DT_RUNPATH) raw_.runpath.push_back(*text);
+    }
+    return std::nullopt;
+  }
+
+  std::optional<Failure> locate_table(int64_t tag, int64_t count_tag, uint64_t& offset,
+                                      uint64_t& count, const char* what) {
+    auto address = dynamic_value(tag);
+    count = dynamic_value(count_tag).value_or(0);
+    if (!address) return std::nullopt;
+    auto located = to_offset(*address);
+    if (!located) {
+      return Failure{
+          ErrorKind::malformed,
+          fmt::format("the {} table at {} lies in no loaded segment", what, hex(*address))};
+    }
+    if (count > kMaxEntries) {
+      return Failure{ErrorKind::malformed, fmt::format("the {} count {} is absurd", what, count)};
+    }
+    offset = *located;
+    return std::nullopt;
+  }
+
+  std::optional<Failure> read_version_needs() {
+    uint64_t at = 0, count = 0;
+    if (auto failure = locate_table(DT_VERNEED, DT_VERNEEDNUM, at, count, "version need")) {
+      return failure;
+    }
+    for (uint64_t i = 0; i < count; ++i) {
+      if (auto failure = need_range("a version need entry", at, 16)) return failure;
+      if (*view_.u16(at) != 1) {
+        return Failure{ErrorKind::malformed, "a version need entry has an unknown version"};
+      }
+      RawNeed need;
+      auto file = dynamic_string(*view_.u32(at + 4));
+      if (!file) return bad_string("a version need entry", *view_.u32(at + 4));
+      need.file = *file;
+      if (auto failure = read_need_aux(at + *view_.u32(at + 8), *view_.u16(at + 2), need)) {
+        return failure;
+      }
+      raw_.version_needs.push_back(std::move(need));
+      uint64_t next = *view_.u32(at + 12);
+      if ((next == 0) != (i + 1 == count)) {
+        return Failure{ErrorKind::malformed, "the version need chain and its count disagree"};
+      }
+      at += next;
+    }
+    return std::nullopt;
+  }
+
+  std::optional<Failure> read_need_aux(uint64_t at, uint64_t count, RawNeed& need) {
+    for (uint64_t j = 0; j < count; ++j) {
+      if (auto failure = need_range("a version need aux entry", at, 16)) return failure;
+      RawNeedAux aux;
+      aux.flags = static_cast<uint16_t>(*view_.u16(at + 4));
+      aux.other = static_cast<uint16_t>(*view_.u16(at + 6));
+      auto name = dynamic_string(*view_.u32(at + 8));
+      if (!name) return bad_string("a version need aux entry", *view_.u32(at + 8));
+      aux.name = *name;
+      need.versions.push_back(aux);
+      uint64_t next = *view_.u32(at + 12);
+      if ((next == 0) != (j + 1 == count)) {
+        return Failure{
+            ErrorKind::malformed,
+            fmt::format("the versions needed from {} and their count disagree", need.file)};
+      }
+      at += next;
+    }
+    return std::nullopt;
+  }
+
+  std::optional<Failure> read_version_defs() {
+    uint64_t at = 0, count = 0;
+    if (auto failure = locate_table(DT_VERDEF, DT_VERDEFNUM, at, count, "version definition")) {
+      return failure;
+    }
+    for (uint64_t i = 0; i < count; ++i) {
+      if (auto failure = need_range("a version definition", at, 20)) return failure;
+      uint16_t flags = static_cast<uint16_t>(*view_.u16(at + 2));
+      uint16_t index = static_cast<uint16_t>(*view_.u16(at + 4));
+      uint64_t aux = at + *view_.u32(at + 12);
+      if (auto failure = need_range("a version definition aux entry", aux, 8)) return failure;
+      auto name = dynamic_string(*view_.u32(aux));
+      if (!name) return bad_string("a version definition", *view_.u32(aux));
+      if (!(flags & VER_FLG_BASE)) {
+        raw_.version_defs.push_back(*name);
+        raw_.version_def_indexes.push_back(index);
+      }
+      uint64_t next = *view_.u32(at + 16);
+      if ((next == 0) != (i + 1 == count)) {
+        return Failure{ErrorKind::malformed, "the version definition chain and its count disagree"};
+      }
+      at += next;
+    }
+    return std::nullopt;
+  }
+
+  // Notes are hints (kernel floor, ISA level, build-id); an odd note is skipped, not fatal.
+  void read_notes() {
+    for (const auto& segment : raw_.segments) {
+      if (segment.type != PT_NOTE) continue;
+      uint64_t align = segment.align == 8 ? 8 : 4;
+      uint64_t at = segment.offset, end = segment.offset + segment.filesz;
+      while (at + 12 <= end) {
+        uint64_t namesz = *view_.u32(at), descsz = *view_.u32(at + 4);
+        uint32_t type = static_cast<uint32_t>(*view_.u32(at + 8));
+        uint64_t desc = at + 12 + round_up(namesz, 4);
+        if (align == 8) desc = at + round_up(12 + namesz, 8);
+        if (namesz > end || descsz > end || desc + descsz > end) break;
+        auto name = view_.c_string(at + 12, at + 12 + namesz);
+        if (name && *name == "GNU") read_gnu_note(type, desc, descsz);
+        at = desc + round_up(descsz, align);
+      }
+    }
+  }
+
+  static uint64_t round_up(uint64_t value, uint64_t align) {
+    return (value + align - 1) / align * align;
+  }
+
+  void read_gnu_note(uint32_t type, uint64_t desc, uint64_t size) {
+    if (type == NT_GNU_ABI_TAG && size >= 16 && *view_.u32(desc) == 0) {
+      raw_.notes.abi_tag_kernel = fmt::format("{}.{}.{}", *view_.u32(desc + 4),
+                                              *view_.u32(desc + 8), *view_.u32(desc + 12));
+    } else if (type == NT_GNU_BUILD_ID && size > 0) {
+      std::string id;
+      for (uint64_t i = 0; i < size; ++i) id += fmt::format("{:02x}", *view_.u8(desc + i));
+      raw_.notes.build_id = id;
+    } else if (type == NT_GNU_PROPERTY_TYPE_0) {
+      read_properties(desc, size);
+    }
+  }
+
+  void read_properties(uint64_t at, uint64_t size) {
+    uint64_t end = at + size;
+    while (at + 8 <= end) {
+      uint32_t type = static_cast<uint32_t>(*view_.u32(at));
+      uint64_t datasz = *view_.u32(at + 4);
+      if (at + 8 + datasz > end) return;
+      if (type == GNU_PROPERTY_X86_ISA_1_NEEDED && datasz >= 4) {
+        uint64_t bits = *view_.u32(at + 8);
+        int level = 0;
+        for (int bit = 0; bit < 4; ++bit) {
+          if (bits & (1u << bit)) level = bit + 1;
+        }
+        if (level > 0) raw_.notes.x86_isa_needed = level;
+      }
+      at += 8 + round_up(datasz, word_size());
+    }
+  }
+
+  ByteView view_;
+  bool is64_;
+  RawElf raw_;
+  uint64_t phoff_ = 0, shoff_ = 0, phentsize_ = 0, phnum_ = 0, shentsize_ = 0, shnum_ = 0,
+           shstrndx_ = 0;
+  std::vector<uint64_t> name_offsets_;
+  std::vector<std::pair<int64_t, uint64_t>> entries_;
+  uint64_t strtab_ = 0, strsz_ = 0;
+};
+
+}  // namespace
+
+Result<RawElf> read_raw_elf(const std::vector<uint8_t>& bytes) {
+  auto error = [](ErrorKind kind, std::string message) {
+    return FileError{"", kind, std::move(message)};
+  };
+  if (bytes.size() < 4 || bytes[0] != 0x7f || bytes[1] != 'E' || bytes[2] != 'L' ||
+      bytes[3] != 'F') {
+    return error(ErrorKind::not_elf, "no ELF magic number");
+  }
+  if (bytes.size() < 16) return error(ErrorKind::truncated, "the ELF identification is cut off");
+  if (bytes[4] != 1 && bytes[4] != 2) {
+    return error(ErrorKind::malformed, fmt::format("unknown ELF class {}", bytes[4]));
+  }
+  if (bytes[5] != 1 && bytes[5] != 2) {
+    return error(ErrorKind::malformed, fmt::format("unknown ELF data encoding {}", bytes[5]));
+  }
+  Reader reader(bytes, bytes[4] == 2, bytes[5] == 2);
+  if (auto failure = reader.read()) return error(failure->kind, failure->message);
+  return reader.take();
+}
+
+}  // namespace portcheck::load

@@ -1,0 +1,62 @@
+// A reading of the ELF structures straight from the bytes, with every offset checked against the
+// file. LIEF 0.9 returns partial results for damaged files without complaint; this reading is what
+// the loader holds LIEF's answer against, so a damaged file becomes an error, never a shorter
+// list of requirements. It also reads the notes, which LIEF 0.9 does not decode.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "portcheck/facts.hpp"
+#include "portcheck/file_error.hpp"
+
+namespace portcheck::load {
+
+struct RawSegment {
+  uint32_t type = 0;
+  uint64_t offset = 0, vaddr = 0, filesz = 0, memsz = 0, align = 0;
+};
+
+struct RawSection {
+  std::string name;
+  uint32_t type = 0;
+  uint64_t offset = 0, size = 0;
+};
+
+struct RawNeedAux {
+  std::string name;
+  uint16_t flags = 0;
+  uint16_t other = 0;  // the version index symbols use to refer to it
+};
+
+struct RawNeed {
+  std::string file;
+  std::vector<RawNeedAux> versions;
+};
+
+struct RawElf {
+  bool is64 = true;
+  bool big_endian = false;
+  uint16_t type = 0;
+  uint16_t machine = 0;
+  std::vector<RawSegment> segments;
+  std::vector<RawSection> sections;
+  std::optional<std::string> interpreter;
+  bool has_dynamic = false;
+  std::vector<std::string> needed;
+  std::optional<std::string> soname;
+  std::vector<std::string> rpath, runpath;  // raw strings, split later
+  uint64_t flags = 0, flags_1 = 0;
+  bool relr = false;
+  std::vector<RawNeed> version_needs;
+  std::vector<std::string> version_defs;  // without the base (VER_FLG_BASE) definition
+  std::vector<uint16_t> version_def_indexes;
+  ElfNotes notes;
+};
+
+// Reads and checks the file's structures; the error's path is left empty for the caller.
+Result<RawElf> read_raw_elf(const std::vector<uint8_t>& bytes);
+
+}  // namespace portcheck::load

@@ -1,0 +1,141 @@
+// The JSON contract (docs/json.md, docs/portcheck.schema.json). Fields may be added; none may be
+// renamed. ordered_json keeps libraries in NEEDED order and keys in the documented order.
+#include <nlohmann/json.hpp>
+
+#include "portcheck/render.hpp"
+
+namespace portcheck {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json optional_string(const std::optional<std::string>& value) {
+  return value ? Json(*value) : Json(nullptr);
+}
+
+Json elf_json(const Facts& facts) {
+  const ElfFacts& elf = facts.elf;
+  return Json{{"class", to_string(elf.elf_class)},
+              {"endianness", to_string(elf.endianness)},
+              {"machine", elf.machine},
+              {"type", to_string(elf.type)},
+              {"interpreter", optional_string(elf.interpreter)},
+              {"libc", to_string(facts.libc)},
+              {"needed", elf.needed},
+              {"rpath", elf.rpath},
+              {"runpath", elf.runpath},
+              {"soname", optional_string(elf.soname)},
+              {"flags", {{"bind_now", elf.bind_now}, {"pie", elf.pie_flag}, {"relr", elf.relr}}},
+              {"version_definitions", elf.version_defs}};
+}
+
+Json requirements_json(const Facts& facts) {
+  Json versions = Json::object();
+  Json weak = Json::array();
+  for (const auto& library : facts.elf.version_needs) {
+    Json names = Json::array();
+    for (const auto& need : library.versions) {
+      names.push_back(need.name);
+      if (need.weak) weak.push_back({{"library", library.library}, {"version", need.name}});
+    }
+    versions[library.library] = names;
+  }
+  Json max = Json::object();
+  for (const auto& [family, version] : facts.requirements.max)
+    max[family] = version.number_string();
+  Json culprits = Json::array();
+  for (const auto& symbol : facts.requirements.culprits) {
+    culprits.push_back({{"symbol", symbol.name},
+                        {"version", symbol.version},
+                        {"library", symbol.library},
+                        {"weak", symbol.weak}});
+  }
+  return Json{{"versions", versions},
+              {"max", max},
+              {"special", facts.requirements.special},
+              {"weak_versions", weak},
+              {"culprits", culprits},
+              {"unversioned_imports", facts.elf.unversioned_imports}};
+}
+
+Json notes_json(const ElfNotes& notes) {
+  Json isa = nullptr;
+  if (notes.x86_isa_needed) {
+    isa =
+        *notes.x86_isa_needed == 1 ? "x86-64" : "x86-64-v" + std::to_string(*notes.x86_isa_needed);
+  }
+  return Json{{"abi_tag_kernel", optional_string(notes.abi_tag_kernel)},
+              {"build_id", optional_string(notes.build_id)},
+              {"x86_isa_needed", isa}};
+}
+
+Json targets_json(const FileReport& file) {
+  Json targets = Json::array();
+  for (const auto& target : file.targets) {
+    Json findings = Json::array();
+    for (const auto& finding : target.findings) {
+      findings.push_back({{"rule", finding.rule},
+                          {"severity", to_string(finding.severity)},
+                          {"message", finding.message},
+                          {"hint", finding.hint},
+                          {"culprits", finding.culprits}});
+    }
+    targets.push_back(
+        {{"id", target.target_id}, {"verdict", to_string(target.verdict)}, {"findings", findings}});
+  }
+  return targets;
+}
+
+Json summary_json(const FileSummary& summary) {
+  Json oldest = Json::object();
+  for (const auto& [family, id] : summary.oldest_per_family) oldest[family] = id;
+  return Json{{"oldest_per_family", oldest},
+              {"passed", summary.passed},
+              {"selected", summary.selected},
+              {"score", summary.score}};
+}
+
+Json file_json(const FileReport& file) {
+  Json out{{"path", file.path}, {"status", to_string(file.status)}};
+  if (file.error) {
+    out["error"] = std::string(to_string(file.error->kind)) + ": " + file.error->message;
+    out["error_kind"] = to_id(file.error->kind);
+    return out;
+  }
+  const Facts& facts = *file.facts;
+  out["elf"] = elf_json(facts);
+  out["requirements"] = requirements_json(facts);
+  out["notes"] = notes_json(facts.elf.notes);
+  out["toolchain"] = {{"compilers", facts.elf.toolchain.compilers},
+                      {"rust", facts.elf.toolchain.rust},
+                      {"go", facts.elf.toolchain.go}};
+  const StaticLibc& libc = facts.elf.static_libc;
+  out["static_libc"] = {{"flavour", libc.flavour.empty() ? Json(nullptr) : Json(libc.flavour)},
+                        {"uses_nss", libc.uses_nss}};
+  out["bundled"] = facts.bundled;
+  out["targets"] = targets_json(file);
+  out["summary"] = summary_json(file.summary);
+  return out;
+}
+
+}  // namespace
+
+std::string render_json(const Report& report) {
+  Json files = Json::array();
+  for (const auto& file : report.files) files.push_back(file_json(file));
+  const RunSummary& run = report.summary;
+  Json out{{"schema_version", 1},
+           {"portcheck_version", report.portcheck_version},
+           {"table_date", report.table_date},
+           {"targets", report.selected_targets},
+           {"files", files},
+           {"summary",
+            {{"files", run.files},
+             {"passed", run.passed},
+             {"failed", run.failed},
+             {"errors", run.errors}}}};
+  // Symbol names and paths are bytes from the file, not always UTF-8.
+  return out.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace portcheck

@@ -1,0 +1,211 @@
+// The human report: a headline per file that answers "what does it need?", then the details.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "portcheck/render.hpp"
+
+namespace portcheck {
+namespace {
+
+constexpr size_t kHeadlineSymbols = 4;
+
+struct Painter {
+  bool color;
+  std::string paint(const std::string& text, const char* code) const {
+    return color ? fmt::format("\x1b[{}m{}\x1b[0m", code, text) : text;
+  }
+  std::string bold(const std::string& text) const { return paint(text, "1"); }
+  std::string red(const std::string& text) const { return paint(text, "31"); }
+  std::string yellow(const std::string& text) const { return paint(text, "33"); }
+};
+
+std::string join(const std::vector<std::string>& items, const char* separator) {
+  std::string text;
+  for (size_t i = 0; i < items.size(); ++i) text += (i ? separator : "") + items[i];
+  return text;
+}
+
+std::string culprit_list(const Facts& facts, const SymbolVersion& max) {
+  std::vector<std::string> names;
+  size_t total = 0;
+  for (const auto& symbol : facts.requirements.culprits) {
+    if (symbol.version != max.name) continue;
+    if (++total <= kHeadlineSymbols) names.push_back(symbol.name);
+  }
+  if (names.empty()) return "";
+  std::string text = " because of " + join(names, ", ");
+  if (total > names.size()) text += fmt::format(" and {} more", total - names.size());
+  return text;
+}
+
+std::string headline_for(const Facts& facts, const std::string& family, const SymbolVersion& max) {
+  return fmt::format("needs {} >= {}{}", family_display_name(family), max.number_string(),
+                     culprit_list(facts, max));
+}
+
+void append_headlines(std::string& out, const Facts& facts, const Painter& p) {
+  const auto& max = facts.requirements.max;
+  for (const char* family : {"GLIBC", "GLIBCXX", "CXXABI", "GCC"}) {
+    auto found = max.find(family);
+    if (found != max.end()) out += "  " + p.bold(headline_for(facts, family, found->second)) + "\n";
+  }
+  for (const auto& [family, version] : max) {
+    if (family == "GLIBC" || family == "GLIBCXX" || family == "CXXABI" || family == "GCC") continue;
+    out += "  " + headline_for(facts, family, version) + "\n";
+  }
+  for (const auto& special : facts.requirements.special) {
+    out += "  " + p.yellow(fmt::format("needs {} (not a public, versioned interface)", special)) +
+           "\n";
+  }
+  if (max.empty() && facts.requirements.special.empty()) {
+    out += "  needs no versioned symbols\n";
+  }
+}
+
+void append_row(std::string& out, const char* label, const std::string& value) {
+  if (!value.empty()) out += fmt::format("  {:<12}{}\n", label, value);
+}
+
+std::string version_lines(const Facts& facts) {
+  std::string text;
+  for (const auto& library : facts.elf.version_needs) {
+    std::vector<std::string> names;
+    for (const auto& need : library.versions)
+      names.push_back(need.name + (need.weak ? " (weak)" : ""));
+    text += fmt::format("{}{}: {}", text.empty() ? "" : "\n              ", library.library,
+                        join(names, " "));
+  }
+  return text;
+}
+
+std::string note_summary(const ElfNotes& notes) {
+  std::vector<std::string> parts;
+  if (notes.abi_tag_kernel) parts.push_back("kernel >= " + *notes.abi_tag_kernel);
+  if (notes.x86_isa_needed) {
+    int level = *notes.x86_isa_needed;
+    parts.push_back("ISA " +
+                    (level == 1 ? std::string("x86-64") : fmt::format("x86-64-v{}", level)));
+  }
+  if (notes.build_id) parts.push_back("build-id " + *notes.build_id);
+  return join(parts, ", ");
+}
+
+std::string toolchain_summary(const Toolchain& toolchain) {
+  std::vector<std::string> parts = toolchain.compilers;
+  if (toolchain.rust) parts.insert(parts.begin(), "Rust");
+  if (toolchain.go) parts.insert(parts.begin(), "Go");
+  return join(parts, "; ");
+}
+
+void append_details(std::string& out, const Facts& facts) {
+  const ElfFacts& elf = facts.elf;
+  append_row(out, "interpreter", elf.interpreter.value_or(""));
+  append_row(out, "needed", join(elf.needed, " "));
+  append_row(out, "rpath", join(elf.rpath, ":"));
+  append_row(out, "runpath", join(elf.runpath, ":"));
+  append_row(out, "soname", elf.soname.value_or(""));
+  append_row(out, "versions", version_lines(facts));
+  append_row(out, "defines", join(elf.version_defs, " "));
+  append_row(out, "notes", note_summary(elf.notes));
+  append_row(out, "toolchain", toolchain_summary(elf.toolchain));
+}
+
+std::string painted_verdict(Verdict verdict, const Painter& p) {
+  std::string text = fmt::format("{:<8}", to_string(verdict));
+  if (verdict == Verdict::fail) return p.red(text);
+  if (verdict == Verdict::warn) return p.yellow(text);
+  return p.paint(text, "32");
+}
+
+// The first finding that decides the verdict: a fail if any, else a warn.
+const Finding* blocking(const TargetVerdict& target) {
+  const Finding* first_warn = nullptr;
+  for (const auto& finding : target.findings) {
+    if (finding.severity == Severity::fail) return &finding;
+    if (finding.severity == Severity::warn && !first_warn) first_warn = &finding;
+  }
+  return first_warn;
+}
+
+void append_matrix(std::string& out, const FileReport& file, const Painter& p) {
+  if (file.targets.empty()) return;
+  out += "\n";
+  for (const auto& target : file.targets) {
+    const Finding* reason = blocking(target);
+    size_t more = 0;
+    for (const auto& finding : target.findings) more += finding.severity != Severity::info;
+    std::string extra = more > 1 ? fmt::format(" (+{} more)", more - 1) : "";
+    std::string verdict =
+        reason ? painted_verdict(target.verdict, p) : p.paint(to_string(target.verdict), "32");
+    out += fmt::format("  {:<20}{}{}{}\n", target.target_id, verdict, reason ? reason->message : "",
+                       reason ? extra : "");
+  }
+}
+
+void append_hints(std::string& out, const FileReport& file) {
+  std::vector<std::string> seen;
+  for (const auto& target : file.targets) {
+    for (const auto& finding : target.findings) {
+      if (finding.severity == Severity::info || finding.hint.empty()) continue;
+      if (std::find(seen.begin(), seen.end(), finding.rule) != seen.end()) continue;
+      seen.push_back(finding.rule);
+      out += fmt::format("  fix ({}): {}\n", finding.rule, finding.hint);
+    }
+  }
+}
+
+void append_summary(std::string& out, const FileReport& file) {
+  if (file.targets.empty()) return;
+  const FileSummary& summary = file.summary;
+  std::vector<std::string> oldest;
+  for (const auto& [family, id] : summary.oldest_per_family) oldest.push_back(id);
+  out += fmt::format("\n  passes {} of {} targets ({:.0f}%)", summary.passed.size(),
+                     summary.selected, summary.score * 100);
+  out += oldest.empty() ? "; runs on none of them\n"
+                        : "; oldest it runs on: " + join(oldest, ", ") + "\n";
+  append_hints(out, file);
+}
+
+void append_file(std::string& out, const FileReport& file, const Painter& p) {
+  if (file.error) {
+    out += fmt::format("{}: {}: {}: {}\n", p.bold(file.path), p.red("error"),
+                       to_string(file.error->kind), file.error->message);
+    return;
+  }
+  const Facts& facts = *file.facts;
+  out +=
+      fmt::format("{}: {} {} {}, libc {}\n", p.bold(file.path), facts.elf.machine,
+                  to_string(facts.elf.elf_class), to_string(facts.elf.type), to_string(facts.libc));
+  append_headlines(out, facts, p);
+  append_details(out, facts);
+  append_matrix(out, file, p);
+  append_summary(out, file);
+}
+
+}  // namespace
+
+std::string family_display_name(const std::string& family) {
+  if (family == "GLIBC") return "glibc";
+  if (family == "GLIBCXX") return "libstdc++ GLIBCXX";
+  if (family == "CXXABI") return "libstdc++ CXXABI";
+  if (family == "GCC") return "libgcc_s GCC";
+  return family;
+}
+
+std::string render_text(const Report& report, const TextStyle& style) {
+  Painter painter{style.color};
+  std::string out;
+  for (size_t i = 0; i < report.files.size(); ++i) {
+    if (i > 0) out += "\n";
+    append_file(out, report.files[i], painter);
+  }
+  const RunSummary& run = report.summary;
+  if (run.files > 1) {
+    out += fmt::format("\n{} files: {} passed, {} failed, {} could not be analysed\n", run.files,
+                       run.passed, run.failed, run.errors);
+  }
+  return out;
+}
+
+}  // namespace portcheck

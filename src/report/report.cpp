@@ -1,0 +1,103 @@
+#include "portcheck/report.hpp"
+
+#include "portcheck/rules.hpp"
+
+namespace portcheck {
+namespace {
+
+Verdict verdict_of(const std::vector<Finding>& findings) {
+  Verdict verdict = Verdict::pass;
+  for (const auto& finding : findings) {
+    if (finding.severity == Severity::fail) return Verdict::fail;
+    if (finding.severity == Severity::warn) verdict = Verdict::warn;
+  }
+  return verdict;
+}
+
+FileSummary summarize(const std::vector<TargetVerdict>& verdicts,
+                      const std::vector<const Target*>& targets) {
+  FileSummary summary;
+  summary.selected = targets.size();
+  std::map<std::string, const Target*> oldest;
+  for (size_t i = 0; i < targets.size(); ++i) {
+    const Target& target = *targets[i];
+    if (verdicts[i].verdict == Verdict::pass) summary.passed.push_back(target.id);
+    if (verdicts[i].verdict == Verdict::fail) continue;
+    auto& current = oldest[target.family];
+    if (!current || target.released < current->released) current = &target;
+  }
+  for (const auto& [family, target] : oldest) summary.oldest_per_family[family] = target->id;
+  if (summary.selected > 0) {
+    summary.score =
+        static_cast<double>(summary.passed.size()) / static_cast<double>(summary.selected);
+  }
+  return summary;
+}
+
+FileStatus status_of(const std::vector<TargetVerdict>& verdicts, const Gate& gate) {
+  for (const auto& target : verdicts) {
+    if (target.verdict == Verdict::fail) return FileStatus::fail;
+    if (target.verdict == Verdict::warn && gate.fail_on_warn) return FileStatus::fail;
+  }
+  return FileStatus::pass;
+}
+
+}  // namespace
+
+FileReport report_file(Result<Facts> analysed, const std::vector<const Target*>& targets,
+                       const Gate& gate) {
+  FileReport file;
+  if (auto* error = std::get_if<FileError>(&analysed)) {
+    file.path = error->path;
+    file.status = FileStatus::error;
+    file.error = std::move(*error);
+    return file;
+  }
+  file.facts = std::move(std::get<Facts>(analysed));
+  file.path = file.facts->path;
+  for (const Target* target : targets) {
+    std::vector<Finding> findings = evaluate(*file.facts, *target);
+    file.targets.push_back({target->id, verdict_of(findings), std::move(findings)});
+  }
+  file.summary = summarize(file.targets, targets);
+  file.status = status_of(file.targets, gate);
+  return file;
+}
+
+RunSummary summarize_run(const std::vector<FileReport>& files) {
+  RunSummary summary;
+  summary.files = files.size();
+  for (const auto& file : files) {
+    if (file.status == FileStatus::pass) ++summary.passed;
+    if (file.status == FileStatus::fail) ++summary.failed;
+    if (file.status == FileStatus::error) ++summary.errors;
+  }
+  return summary;
+}
+
+// An input that could not be analysed outranks violations: its verdict is unknown, and a gate
+// must not read "1" as "the rest was checked and only rules failed".
+ExitCode exit_code(const Report& report) {
+  if (report.summary.errors > 0) return exit_input_error;
+  return report.summary.failed > 0 ? exit_violations : exit_ok;
+}
+
+const char* to_string(FileStatus status) {
+  switch (status) {
+    case FileStatus::pass: return "pass";
+    case FileStatus::fail: return "fail";
+    case FileStatus::error: return "error";
+  }
+  return "error";
+}
+
+const char* to_string(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::pass: return "pass";
+    case Verdict::warn: return "warn";
+    case Verdict::fail: return "fail";
+  }
+  return "fail";
+}
+
+}  // namespace portcheck

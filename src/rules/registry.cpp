@@ -1,0 +1,37 @@
+// The list of rules. Adding a rule: a file defining its Rule, one line here, an entry in
+// docs/rules.md, and tests that make it pass and fail.
+#include "portcheck/rules.hpp"
+
+namespace portcheck {
+namespace rules {
+extern const Rule kArchitectureRule, kLibcFlavourRule, kInterpreterRule, kGlibcVersionRule,
+    kGlibcPrivateRule, kLibstdcxxVersionRule, kLibgccVersionRule, kNeededLibraryRule, kIsaLevelRule,
+    kKernelRule, kRpathBuildPathRule, kStaticNssRule;
+}  // namespace rules
+
+const std::vector<Rule>& all_rules() {
+  static const std::vector<Rule> rules{
+      rules::kArchitectureRule,  rules::kLibcFlavourRule,    rules::kInterpreterRule,
+      rules::kGlibcVersionRule,  rules::kGlibcPrivateRule,   rules::kLibstdcxxVersionRule,
+      rules::kLibgccVersionRule, rules::kNeededLibraryRule,  rules::kIsaLevelRule,
+      rules::kKernelRule,        rules::kRpathBuildPathRule, rules::kStaticNssRule,
+  };
+  return rules;
+}
+
+std::vector<Finding> evaluate(const Facts& facts, const Target& target) {
+  std::vector<Finding> findings;
+  for (const auto& rule : all_rules()) rule.check(facts, target, findings);
+  return findings;
+}
+
+const char* to_string(Severity severity) {
+  switch (severity) {
+    case Severity::info: return "info";
+    case Severity::warn: return "warn";
+    case Severity::fail: return "fail";
+  }
+  return "info";
+}
+
+}  // namespace portcheck

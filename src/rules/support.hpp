@@ -1,0 +1,31 @@
+// Helpers the rules share: the target's limits for the file's architecture, culprit lists, and
+// fix hints phrased for the binary's own toolchain.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "portcheck/rules.hpp"
+
+namespace portcheck::rules {
+
+// The target's highest version of `family` on the file's architecture, if the table knows it.
+std::optional<std::vector<int>> target_max(const Facts& facts, const Target& target,
+                                           const std::string& family);
+std::string dotted(const std::vector<int>& numbers);
+bool is_glibc_target(const Target& target);
+bool is_musl_target(const Target& target);
+
+// Symbols (as "symbol@VERSION") bound to a needed version; the version alone when none is.
+std::vector<std::string> symbols_bound_to(const Facts& facts, const std::string& version);
+
+// Short list for a message: "a, b, c and 4 more".
+std::string short_list(const std::vector<std::string>& items, size_t shown = 3);
+
+std::string hint_older_glibc(const Facts& facts, const Target& target);
+std::string hint_static_cxx_runtime(const Facts& facts, const std::string& flag);
+std::string hint_static_build(const Facts& facts);
+std::string family_display(const std::string& family);
+
+}  // namespace portcheck::rules

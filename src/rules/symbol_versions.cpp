@@ -1,0 +1,141 @@
+// Rules on symbol versions: glibc (GLIBC_), libstdc++ (GLIBCXX_, CXXABI_), libgcc_s (GCC_), and
+// GLIBC_PRIVATE. The loader refuses to start a program that needs a version the target's library
+// does not define ("version `GLIBC_2.34' not found"), so each is a failure.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "support.hpp"
+
+namespace portcheck::rules {
+namespace {
+
+struct TooNew {
+  std::vector<std::string> versions;  // needed versions above the target's
+  std::vector<std::string> symbols;   // "symbol@VERSION" bound to them
+  bool all_weak = true;
+};
+
+// glibc 2.36 added DT_RELR, and the linker marks its use with this version name.
+const std::vector<int> kRelrGlibc{2, 36};
+
+// A version need is optional when the linker flagged it weak, or when every symbol bound to it
+// is a weak reference (GNU ld leaves vna_flags 0 even then).
+bool optional_need(const Facts& facts, const VersionNeed& need) {
+  if (need.weak) return true;
+  bool any = false;
+  for (const auto& symbol : facts.requirements.culprits) {
+    if (symbol.version != need.name) continue;
+    if (!symbol.weak) return false;
+    any = true;
+  }
+  return any;
+}
+
+TooNew versions_above(const Facts& facts, const std::string& family,
+                      const std::vector<int>& limit) {
+  TooNew found;
+  for (const auto& library : facts.elf.version_needs) {
+    for (const auto& need : library.versions) {
+      SymbolVersion version = parse_symbol_version(need.name);
+      bool relr = family == "GLIBC" && need.name == "GLIBC_ABI_DT_RELR";
+      std::vector<int> numbers = relr ? kRelrGlibc : version.numbers;
+      if (version.family != family || numbers.empty()) continue;
+      if (compare_numbers(numbers, limit) <= 0) continue;
+      found.versions.push_back(need.name);
+      found.all_weak &= optional_need(facts, need);
+    }
+  }
+  // Culprits are sorted newest first, so the symbols to act on lead the list.
+  for (const auto& symbol : facts.requirements.culprits) {
+    const auto& versions = found.versions;
+    if (std::find(versions.begin(), versions.end(), symbol.version) != versions.end()) {
+      found.symbols.push_back(symbol.name + "@" + symbol.version);
+    }
+  }
+  for (const auto& version : found.versions) {
+    bool bound = std::any_of(found.symbols.begin(), found.symbols.end(), [&](const std::string& s) {
+      return s.size() > version.size() &&
+             s.compare(s.size() - version.size(), version.size(), version) == 0;
+    });
+    if (!bound) found.symbols.push_back(version);
+  }
+  return found;
+}
+
+void check_family(const Facts& facts, const Target& target, const std::string& family,
+                  const char* rule, const std::string& hint, std::vector<Finding>& out) {
+  auto limit = target_max(facts, target, family);
+  if (!limit) return;
+  TooNew too_new = versions_above(facts, family, *limit);
+  if (too_new.versions.empty()) return;
+  auto newest = facts.requirements.max.find(family);
+  std::string needed = newest != facts.requirements.max.end() ? newest->second.number_string()
+                                                              : too_new.versions.back();
+  Finding finding;
+  finding.rule = rule;
+  // A weak version need makes the loader warn, not stop; the symbols still may be missing.
+  finding.severity = too_new.all_weak ? Severity::warn : Severity::fail;
+  finding.message = fmt::format("needs {} {} but {} has {}: {}", family_display(family), needed,
+                                target.id, dotted(*limit), short_list(too_new.symbols));
+  finding.hint = hint;
+  finding.culprits = too_new.symbols;
+  out.push_back(finding);
+}
+
+bool applies_to_glibc(const Facts& facts, const Target& target) {
+  return is_glibc_target(target) && facts.libc == LibcFlavour::glibc;
+}
+
+void check_glibc_version(const Facts& facts, const Target& target, std::vector<Finding>& out) {
+  if (!applies_to_glibc(facts, target)) return;
+  check_family(facts, target, "GLIBC", "glibc-version", hint_older_glibc(facts, target), out);
+}
+
+void check_libstdcxx_version(const Facts& facts, const Target& target, std::vector<Finding>& out) {
+  if (facts.libc == LibcFlavour::static_linked) return;
+  std::string hint = hint_static_cxx_runtime(facts, "-static-libstdc++");
+  check_family(facts, target, "GLIBCXX", "libstdcxx-version", hint, out);
+  check_family(facts, target, "CXXABI", "libstdcxx-version", hint, out);
+}
+
+void check_libgcc_version(const Facts& facts, const Target& target, std::vector<Finding>& out) {
+  if (facts.libc == LibcFlavour::static_linked) return;
+  check_family(facts, target, "GCC", "libgcc-version",
+               hint_static_cxx_runtime(facts, "-static-libgcc"), out);
+}
+
+void check_glibc_private(const Facts& facts, const Target& target, std::vector<Finding>& out) {
+  const auto& special = facts.requirements.special;
+  if (std::find(special.begin(), special.end(), "GLIBC_PRIVATE") == special.end()) return;
+  if (!is_glibc_target(target) && facts.libc != LibcFlavour::glibc) return;
+  auto symbols = symbols_bound_to(facts, "GLIBC_PRIVATE");
+  out.push_back({"glibc-private", Severity::fail,
+                 fmt::format("needs GLIBC_PRIVATE, glibc's internal interface, which differs "
+                             "between every glibc build: {}",
+                             short_list(symbols)),
+                 "do not link against glibc internals; replace these symbols with public API, or "
+                 "stop bundling a glibc library (libcrypt, libnsl, ...) that uses them",
+                 symbols});
+}
+
+}  // namespace
+
+std::string family_display(const std::string& family) {
+  if (family == "GLIBC") return "glibc";
+  if (family == "GLIBCXX" || family == "CXXABI") return "libstdc++ " + family;
+  if (family == "GCC") return "libgcc_s GCC";
+  return family;
+}
+
+extern const Rule kGlibcVersionRule{
+    "glibc-version", "glibc symbol versions newer than the target's", check_glibc_version};
+extern const Rule kLibstdcxxVersionRule{
+    "libstdcxx-version", "GLIBCXX / CXXABI versions newer than the target's libstdc++",
+    check_libstdcxx_version};
+extern const Rule kLibgccVersionRule{
+    "libgcc-version", "GCC_ versions newer than the target's libgcc_s", check_libgcc_version};
+extern const Rule kGlibcPrivateRule{"glibc-private", "GLIBC_PRIVATE is never portable",
+                                    check_glibc_private};
+
+}  // namespace portcheck::rules

@@ -1,0 +1,208 @@
+// End-to-end: the built portcheck run on fixtures, its output parsed, every exit code exercised.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "test_support.hpp"
+
+namespace portcheck::test {
+namespace {
+
+CommandResult portcheck(const std::string& args, const std::string& env = "") {
+  return run_command(env + " " + shell_quote(PORTCHECK_BINARY) + " " + args + " 2>/dev/null");
+}
+
+std::string stderr_of(const std::string& args) {
+  return run_command(shell_quote(PORTCHECK_BINARY) + " " + args + " 2>&1 >/dev/null").out;
+}
+
+std::string temp_path(const std::string& name) {
+  return "/tmp/portcheck-test-" + std::to_string(::getpid()) + "-" + name;
+}
+
+}  // namespace
+
+TEST_CASE("text report: headline with culprits, exit 0", "[cli]") {
+  auto result = portcheck("--target rhel-9 " + shell_quote(fixture("glibc-2.34")));
+  CHECK(result.exit_code == 0);
+  CHECK(result.out.find("needs glibc >= 2.34 because of") != std::string::npos);
+  CHECK(result.out.find("__libc_start_main") != std::string::npos);
+  CHECK(result.out.find("/lib64/ld-linux-x86-64.so.2") != std::string::npos);
+}
+
+TEST_CASE("JSON report: path as named, facts, culprits", "[cli]") {
+  std::string named = std::string(PORTCHECK_FIXTURE_DIR) + "/./glibc-2.28";
+  auto result = portcheck("--format json -t rhel-8 " + shell_quote(named));
+  REQUIRE(result.exit_code == 0);
+  auto json = nlohmann::json::parse(result.out);
+  CHECK(json["schema_version"] == 1);
+  const auto& file = json["files"][0];
+  CHECK(file["path"] == named);
+  CHECK(file["status"] == "pass");
+  CHECK(file["elf"]["type"] == "pie-executable");
+  CHECK(file["elf"]["machine"] == "x86_64");
+  CHECK(file["requirements"]["max"]["GLIBC"] == "2.28");
+  bool found = false;
+  for (const auto& culprit : file["requirements"]["culprits"]) {
+    found |= culprit["symbol"] == "fcntl64" && culprit["version"] == "GLIBC_2.28" &&
+             culprit["library"] == "libc.so.6";
+  }
+  CHECK(found);
+}
+
+TEST_CASE("bad inputs: one-line error each, exit 3, the others still reported", "[cli]") {
+  std::string args = "--format json -t centos-7 " + shell_quote(fixture("glibc-2.17")) +
+                     " /nonexistent/x " + shell_quote(fixture("not-elf.txt")) + " " +
+                     shell_quote(fixture("truncated-half"));
+  auto result = portcheck(args);
+  CHECK(result.exit_code == 3);
+  auto json = nlohmann::json::parse(result.out);
+  REQUIRE(json["files"].size() == 4);
+  CHECK(json["files"][0]["status"] == "pass");
+  CHECK(json["files"][1]["error_kind"] == "not_found");
+  CHECK(json["files"][2]["error_kind"] == "not_elf");
+  CHECK(json["files"][3]["status"] == "error");
+  std::string errors = stderr_of(args);
+  CHECK(std::count(errors.begin(), errors.end(), '\n') == 3);
+  CHECK(errors.find("/nonexistent/x: not found") != std::string::npos);
+}
+
+TEST_CASE("usage errors exit 2", "[cli]") {
+  CHECK(portcheck("").exit_code == 2);
+  CHECK(portcheck("--format xml /bin/true").exit_code == 2);
+  CHECK(portcheck("--no-such-option /bin/true").exit_code == 2);
+  CHECK(portcheck("--help").exit_code == 0);
+  auto version = portcheck("--version");
+  CHECK(version.exit_code == 0);
+  CHECK(version.out.find("portcheck ") == 0);
+}
+
+TEST_CASE("-o writes the report to a file, never over an input", "[cli]") {
+  std::string out = temp_path("report.json");
+  auto result =
+      portcheck("--format json -t @rhel -o " + out + " " + shell_quote(fixture("glibc-2.17")));
+  CHECK(result.exit_code == 0);
+  CHECK(result.out.empty());
+  CHECK(nlohmann::json::parse(read_text(out))["files"][0]["status"] == "pass");
+  ::unlink(out.c_str());
+
+  std::string copy = temp_path("input");
+  run_command("cp " + shell_quote(fixture("glibc-2.17")) + " " + copy);
+  std::string before = read_text(copy);
+  CHECK(portcheck("-o " + copy + " " + copy).exit_code == 2);
+  CHECK(read_text(copy) == before);
+  ::unlink(copy.c_str());
+}
+
+TEST_CASE("colour only when asked and never with NO_COLOR", "[cli]") {
+  std::string file = shell_quote(fixture("glibc-2.17"));
+  CHECK(portcheck(file).out.find("\x1b[") == std::string::npos);  // not a terminal
+  CHECK(portcheck("--color always " + file).out.find("\x1b[") != std::string::npos);
+  CHECK(portcheck("--color always " + file, "NO_COLOR=1").out.find("\x1b[") == std::string::npos);
+}
+
+TEST_CASE("a directory or a special file is an error, never a hang", "[cli]") {
+  CHECK(portcheck("/dev/zero").exit_code == 3);
+  std::string fifo = temp_path("fifo");
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  CHECK(portcheck(fifo).exit_code == 3);
+  ::unlink(fifo.c_str());
+}
+
+}  // namespace portcheck::test
+
+namespace portcheck::test {
+
+TEST_CASE("violations exit 1 with a verdict per target in JSON", "[cli]") {
+  auto result = portcheck("--format json --target centos-7,rhel-8 --target ubuntu-18.04 " +
+                          shell_quote(fixture("glibc-2.28")));
+  CHECK(result.exit_code == 1);
+  auto json = nlohmann::json::parse(result.out);
+  CHECK(json["targets"] == nlohmann::json({"centos-7", "rhel-8", "ubuntu-18.04"}));
+  const auto& file = json["files"][0];
+  CHECK(file["status"] == "fail");
+  REQUIRE(file["targets"].size() == 3);
+  CHECK(file["targets"][0]["id"] == "centos-7");
+  CHECK(file["targets"][0]["verdict"] == "fail");
+  const auto& finding = file["targets"][0]["findings"][0];
+  CHECK(finding["rule"] == "glibc-version");
+  CHECK(finding["severity"] == "fail");
+  CHECK(finding["culprits"][0] == "fcntl64@GLIBC_2.28");
+  CHECK_FALSE(finding["hint"].get<std::string>().empty());
+  CHECK(file["targets"][1]["verdict"] == "pass");
+  CHECK(file["summary"]["passed"] == nlohmann::json({"rhel-8"}));
+  CHECK(json["summary"]["failed"] == 1);
+}
+
+TEST_CASE("text matrix: one line per target with the blocking reason", "[cli]") {
+  auto result = portcheck("-t centos-7,rhel-8 " + shell_quote(fixture("glibc-2.28")));
+  CHECK(result.exit_code == 1);
+  CHECK(result.out.find("centos-7") != std::string::npos);
+  CHECK(result.out.find("needs glibc 2.28 but centos-7 has 2.17") != std::string::npos);
+  CHECK(result.out.find("fix (glibc-version)") != std::string::npos);
+}
+
+TEST_CASE("target groups and unknown targets", "[cli]") {
+  auto rhel = nlohmann::json::parse(
+      portcheck("--format json -t @rhel " + shell_quote(fixture("glibc-2.17"))).out);
+  CHECK(rhel["targets"] == nlohmann::json({"centos-7", "rhel-8", "rhel-9", "rhel-10"}));
+  auto all = nlohmann::json::parse(
+      portcheck("--format json -t @all " + shell_quote(fixture("glibc-2.17"))).out);
+  auto supported =
+      nlohmann::json::parse(portcheck("--format json " + shell_quote(fixture("glibc-2.17"))).out);
+  CHECK(all["targets"].size() > supported["targets"].size());
+  auto unknown = portcheck("-t centos-77 " + shell_quote(fixture("glibc-2.17")));
+  CHECK(unknown.exit_code == 2);
+  std::string message = stderr_of("-t centos-77 " + shell_quote(fixture("glibc-2.17")));
+  CHECK(message.find("valid targets: centos-7") != std::string::npos);
+}
+
+TEST_CASE("--fail-on warn turns warnings into a failing run", "[cli]") {
+  std::string file = shell_quote(fixture("static-glibc-nss"));
+  CHECK(portcheck("-t debian-12 " + file).exit_code == 0);
+  CHECK(portcheck("-t debian-12 --fail-on warn " + file).exit_code == 1);
+}
+
+TEST_CASE("--list-targets prints the table", "[cli]") {
+  auto text = portcheck("--list-targets");
+  CHECK(text.exit_code == 0);
+  CHECK(text.out.find("ubuntu-24.04") != std::string::npos);
+  auto json = nlohmann::json::parse(portcheck("--list-targets --format json").out);
+  CHECK(json["targets"].size() >= 30);
+  CHECK_FALSE(json["targets"][0]["symbol_versions_source"].get<std::string>().empty());
+}
+
+TEST_CASE("--baselines extends the table; a broken table is a usage error", "[cli]") {
+  std::string table = temp_path("table.json");
+  std::string command = "--list-targets --format json --baselines " + table;
+  {
+    std::ofstream out(table);
+    out << R"({"schema_version": 1, "table_date": "2026-11-25", "targets": [{
+      "id": "inhouse-1", "name": "In-house 1", "family": "inhouse", "kind": "distro",
+      "released": "2024-01-01", "end_of_support": null, "dates_source": "ops wiki",
+      "architectures": ["x86_64"],
+      "libc": {"flavour": "glibc", "version": "2.30", "source": "ops"},
+      "symbol_versions": {"x86_64": {"GLIBC": "2.30"}, "source": "ops"},
+      "kernel": {"version": "5.4", "source": "ops"},
+      "x86_64_isa": {"level": "x86-64", "source": "ops"},
+      "openssl": {"default": [], "installable": [], "source": "ops"},
+      "ca": {"files": [], "dirs": [], "source": "ops"},
+      "interpreters": {"x86_64": "/lib64/ld-linux-x86-64.so.2", "source": "ops"},
+      "libraries": {"default": ["libc.so.6"], "default_source": "ops", "installable": [],
+                    "absent": []}}]})";
+  }
+  auto json = nlohmann::json::parse(portcheck(command).out);
+  CHECK(json["targets"].back()["id"] == "inhouse-1");
+  auto verdict =
+      portcheck("-t inhouse-1 --baselines " + table + " " + shell_quote(fixture("glibc-2.31")));
+  CHECK(verdict.exit_code == 1);
+  { std::ofstream(table) << "{\"schema_version\": 1}"; }
+  CHECK(portcheck(command).exit_code == 2);
+  ::unlink(table.c_str());
+}
+
+}  // namespace portcheck::test

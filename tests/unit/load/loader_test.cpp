@@ -1,0 +1,140 @@
+// The loader on fixtures built from source (fixtures/README.md lists what each must yield).
+#include <catch2/catch.hpp>
+
+#include "test_support.hpp"
+
+namespace portcheck::test {
+namespace {
+
+std::vector<std::string> versions_from(const Facts& facts, const std::string& library) {
+  std::vector<std::string> names;
+  for (const auto& needs : facts.elf.version_needs) {
+    if (needs.library != library) continue;
+    for (const auto& need : needs.versions) names.push_back(need.name);
+  }
+  return names;
+}
+
+bool has_import(const Facts& facts, const std::string& symbol, const std::string& version,
+                const std::string& library) {
+  for (const auto& import : facts.elf.imports) {
+    if (import.name == symbol && import.version == version && import.library == library)
+      return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("a glibc stub consumer: header, interpreter, needs, culprits", "[load]") {
+  Facts facts = facts_of("glibc-2.34");
+  CHECK(facts.elf.elf_class == ElfClass::elf64);
+  CHECK(facts.elf.endianness == Endianness::little);
+  CHECK(facts.elf.machine == "x86_64");
+  CHECK(facts.elf.type == FileType::pie_executable);
+  CHECK(facts.elf.interpreter == std::optional<std::string>("/lib64/ld-linux-x86-64.so.2"));
+  CHECK(facts.libc == LibcFlavour::glibc);
+  CHECK(facts.elf.needed == std::vector<std::string>{"libc.so.6"});
+  CHECK(facts.requirements.max.at("GLIBC").name == "GLIBC_2.34");
+  CHECK(has_import(facts, "__libc_start_main", "GLIBC_2.34", "libc.so.6"));
+  CHECK(has_import(facts, "pthread_create", "GLIBC_2.34", "libc.so.6"));
+}
+
+TEST_CASE("each glibc fixture needs exactly the version in its name", "[load]") {
+  for (const char* version : {"2.17", "2.28", "2.31", "2.34", "2.35", "2.38", "2.39"}) {
+    INFO(version);
+    Facts facts = facts_of(std::string("glibc-") + version);
+    CHECK(facts.requirements.max.at("GLIBC").number_string() == version);
+  }
+}
+
+TEST_CASE("GLIBC_PRIVATE is kept as what it is", "[load]") {
+  Facts facts = facts_of("glibc-private");
+  CHECK(facts.requirements.special == std::vector<std::string>{"GLIBC_PRIVATE"});
+  bool bound = false;
+  for (const auto& import : facts.elf.imports) bound |= import.version == "GLIBC_PRIVATE";
+  CHECK(bound);
+}
+
+TEST_CASE("versions are attributed to the library that must provide them", "[load]") {
+  Facts facts = facts_of("glibc-multi-lib");
+  CHECK(facts.elf.needed == std::vector<std::string>{"libm.so.6", "libz.so.1", "libc.so.6"});
+  CHECK(has_import(facts, "exp", "GLIBC_2.29", "libm.so.6"));
+  CHECK(facts.requirements.max.at("ZLIB").number_string() == "1.2.9");
+  auto libm = versions_from(facts, "libm.so.6");
+  auto libc = versions_from(facts, "libc.so.6");
+  CHECK(std::find(libm.begin(), libm.end(), "GLIBC_2.2.5") != libm.end());
+  CHECK(std::find(libc.begin(), libc.end(), "GLIBC_2.2.5") != libc.end());
+}
+
+TEST_CASE("libstdc++ and libgcc families", "[load]") {
+  Facts facts = facts_of("cxx-glibcxx-3.4.30");
+  CHECK(facts.requirements.max.at("GLIBCXX").number_string() == "3.4.30");
+  CHECK(facts.requirements.max.at("CXXABI").number_string() == "1.3.13");
+  CHECK(facts.requirements.max.count("GCC") == 1);
+  Facts old = facts_of("cxx-glibcxx-3.4.19");
+  CHECK(old.requirements.max.at("GLIBCXX").number_string() == "3.4.19");
+  CHECK(old.requirements.max.at("CXXABI").number_string() == "1.3.7");
+}
+
+TEST_CASE("a shared library: soname and version definitions", "[load]") {
+  Facts facts = facts_of("libdemo.so.1");
+  CHECK(facts.elf.type == FileType::shared_library);
+  CHECK(facts.elf.soname == std::optional<std::string>("libdemo.so.1"));
+  CHECK(facts.elf.version_defs == std::vector<std::string>{"DEMO_1.0", "DEMO_2.0"});
+  CHECK_FALSE(facts.elf.interpreter.has_value());
+}
+
+TEST_CASE("RPATH and RUNPATH, split and in order", "[load]") {
+  CHECK(facts_of("uses-libdemo").elf.runpath == std::vector<std::string>{"$ORIGIN/../lib"});
+  Facts rpath = facts_of("rpath-build-dir");
+  CHECK(rpath.elf.rpath ==
+        std::vector<std::string>{"/home/builder/project/build/lib", "/tmp/deps"});
+  CHECK(rpath.elf.runpath.empty());
+  CHECK(facts_of("runpath-multi").elf.runpath ==
+        std::vector<std::string>{"$ORIGIN/lib", "/opt/vendor/lib"});
+  CHECK(has_import(facts_of("uses-libdemo"), "demo_new", "DEMO_2.0", "libdemo.so.1"));
+}
+
+TEST_CASE("flags and notes", "[load]") {
+  CHECK(facts_of("bind-now").elf.bind_now);
+  CHECK(facts_of("isa-v3").elf.notes.x86_isa_needed == std::optional<int>(3));
+  CHECK(facts_of("isa-v2").elf.notes.x86_isa_needed == std::optional<int>(2));
+  CHECK(facts_of("abi-tag-3.2").elf.notes.abi_tag_kernel == std::optional<std::string>("3.2.0"));
+  CHECK(facts_of("glibc-2.34").elf.notes.build_id.has_value());
+}
+
+TEST_CASE("file types", "[load]") {
+  CHECK(facts_of("exec-nopie").elf.type == FileType::executable);
+  CHECK(facts_of("static-glibc").elf.type == FileType::static_executable);
+  CHECK(facts_of("static-glibc").libc == LibcFlavour::static_linked);
+  CHECK(facts_of("static-pie-glibc").elf.type == FileType::static_pie);
+  CHECK(facts_of("relocatable.o").elf.type == FileType::relocatable);
+  CHECK(facts_of("libnolibc.so").libc == LibcFlavour::none);
+}
+
+TEST_CASE("musl, dynamic and static", "[load]") {
+  Facts dynamic = facts_of("musl-dynamic");
+  CHECK(dynamic.libc == LibcFlavour::musl);
+  CHECK(dynamic.elf.interpreter == std::optional<std::string>("/lib/ld-musl-x86_64.so.1"));
+  CHECK(dynamic.elf.needed == std::vector<std::string>{"libc.so"});
+  CHECK(facts_of("musl-static").libc == LibcFlavour::static_linked);
+}
+
+TEST_CASE("another architecture: aarch64", "[load]") {
+  Facts facts = facts_of("aarch64-dynamic");
+  CHECK(facts.elf.machine == "aarch64");
+  CHECK(facts.elf.interpreter == std::optional<std::string>("/lib/ld-linux-aarch64.so.1"));
+  CHECK(facts.libc == LibcFlavour::glibc);
+  CHECK(facts.requirements.max.count("GLIBC") == 1);
+  CHECK(facts_of("aarch64-static").elf.type == FileType::static_executable);
+}
+
+TEST_CASE("toolchain markers", "[load]") {
+  CHECK(facts_of("rust-marker").elf.toolchain.rust);
+  CHECK_FALSE(facts_of("rust-marker").elf.toolchain.go);
+  CHECK(facts_of("go-marker").elf.toolchain.go);
+  CHECK_FALSE(facts_of("glibc-2.34").elf.toolchain.rust);
+}
+
+}  // namespace portcheck::test

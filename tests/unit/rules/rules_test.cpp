@@ -1,0 +1,248 @@
+// Every rule made to pass and to fail, on facts and targets built by hand: no ELF file needed.
+#include "portcheck/rules.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "portcheck/derive.hpp"
+
+using namespace portcheck;
+
+namespace {
+
+Target glibc_target(const std::string& id, std::vector<int> glibc, std::string family = "rhel") {
+  Target target;
+  target.id = id;
+  target.family = std::move(family);
+  target.kind = "distro";
+  target.architectures = {"x86_64", "aarch64"};
+  target.libc_flavour = "glibc";
+  target.libc_version = "x";
+  target.symbol_versions["x86_64"] = {
+      {"GLIBC", glibc}, {"GLIBCXX", {3, 4, 25}}, {"CXXABI", {1, 3, 11}}, {"GCC", {7, 0, 0}}};
+  target.symbol_versions["aarch64"] = target.symbol_versions["x86_64"];
+  target.kernel = "4.18";
+  target.x86_64_isa = "x86-64";
+  target.interpreters = {{"x86_64", "/lib64/ld-linux-x86-64.so.2"},
+                         {"aarch64", "/lib/ld-linux-aarch64.so.1"}};
+  target.default_libraries = {"libc.so.6", "libm.so.6", "libz.so.1", "libstdc++.so.6"};
+  target.installable = {{"libcrypt.so.1", "libxcrypt-compat", "src"}};
+  target.absent = {{"libssl.so.1.0.0", "src", "OpenSSL 1.0 was removed"}};
+  return target;
+}
+
+Target musl_target() {
+  Target target = glibc_target("alpine-x", {}, "alpine");
+  target.libc_flavour = "musl";
+  target.symbol_versions["x86_64"].erase("GLIBC");
+  target.interpreters = {{"x86_64", "/lib/ld-musl-x86_64.so.1"}};
+  return target;
+}
+
+ElfFacts glibc_program(std::vector<std::pair<std::string, std::string>> imports) {
+  ElfFacts elf;
+  elf.machine = "x86_64";
+  elf.type = FileType::pie_executable;
+  elf.interpreter = "/lib64/ld-linux-x86-64.so.2";
+  elf.needed = {"libc.so.6"};
+  LibraryNeeds libc{"libc.so.6", {}};
+  uint16_t index = 2;
+  for (const auto& [symbol, version] : imports) {
+    bool known = false;
+    for (const auto& need : libc.versions) known |= need.name == version;
+    if (!known) libc.versions.push_back({version, index++, false});
+    elf.imports.push_back({symbol, version, "libc.so.6", false});
+  }
+  elf.version_needs = {libc};
+  return elf;
+}
+
+Facts facts(ElfFacts elf) { return derive_facts("bin", std::move(elf)); }
+
+std::vector<Finding> findings_of(const Facts& f, const Target& t, const std::string& rule) {
+  std::vector<Finding> selected;
+  for (auto& finding : evaluate(f, t)) {
+    if (finding.rule == rule) selected.push_back(finding);
+  }
+  return selected;
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("glibc-version: fails above the target's glibc, naming every newer symbol", "[rules]") {
+  Facts f = facts(glibc_program(
+      {{"__libc_start_main", "GLIBC_2.34"}, {"stat", "GLIBC_2.33"}, {"memcpy", "GLIBC_2.14"}}));
+  auto found = findings_of(f, glibc_target("old", {2, 28}), "glibc-version");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].severity == Severity::fail);
+  CHECK(found[0].culprits ==
+        std::vector<std::string>{"__libc_start_main@GLIBC_2.34", "stat@GLIBC_2.33"});
+  CHECK(contains(found[0].message, "needs glibc 2.34 but old has 2.28"));
+  CHECK(contains(found[0].hint, "glibc 2.28"));
+  CHECK(findings_of(f, glibc_target("new", {2, 34}), "glibc-version").empty());
+}
+
+TEST_CASE("glibc-version: weak references only warn; DT_RELR needs 2.36", "[rules]") {
+  ElfFacts weak = glibc_program({{"memcpy", "GLIBC_2.14"}, {"pidfd_open", "GLIBC_2.36"}});
+  weak.imports[1].weak = true;
+  auto found = findings_of(facts(weak), glibc_target("old", {2, 28}), "glibc-version");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].severity == Severity::warn);
+
+  ElfFacts relr = glibc_program({{"memcpy", "GLIBC_2.14"}});
+  relr.version_needs[0].versions.push_back({"GLIBC_ABI_DT_RELR", 9, false});
+  CHECK(findings_of(facts(relr), glibc_target("t", {2, 35}), "glibc-version").size() == 1);
+  CHECK(findings_of(facts(relr), glibc_target("t", {2, 36}), "glibc-version").empty());
+}
+
+TEST_CASE("glibc-version: hints speak the binary's toolchain", "[rules]") {
+  ElfFacts rust = glibc_program({{"getrandom", "GLIBC_2.25"}});
+  rust.toolchain.rust = true;
+  auto hint = findings_of(facts(rust), glibc_target("t", {2, 17}), "glibc-version")[0].hint;
+  CHECK(contains(hint, "cargo zigbuild --target x86_64-unknown-linux-gnu.2.17"));
+  CHECK(contains(hint, "x86_64-unknown-linux-musl"));
+  ElfFacts go = rust;
+  go.toolchain = {};
+  go.toolchain.go = true;
+  CHECK(contains(findings_of(facts(go), glibc_target("t", {2, 17}), "glibc-version")[0].hint,
+                 "CGO_ENABLED=0"));
+}
+
+TEST_CASE("glibc-private: never portable", "[rules]") {
+  Facts f = facts(glibc_program({{"_dl_find_object", "GLIBC_PRIVATE"}}));
+  auto found = findings_of(f, glibc_target("t", {2, 99}), "glibc-private");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].culprits == std::vector<std::string>{"_dl_find_object@GLIBC_PRIVATE"});
+  CHECK(findings_of(facts(glibc_program({{"memcpy", "GLIBC_2.14"}})), glibc_target("t", {2, 99}),
+                    "glibc-private")
+            .empty());
+}
+
+TEST_CASE("libstdcxx-version and libgcc-version", "[rules]") {
+  ElfFacts elf = glibc_program({{"memcpy", "GLIBC_2.14"}});
+  elf.version_needs.push_back(
+      {"libstdc++.so.6", {{"GLIBCXX_3.4.30", 7, false}, {"CXXABI_1.3.13", 8, false}}});
+  elf.version_needs.push_back({"libgcc_s.so.1", {{"GCC_12.0.0", 9, false}}});
+  elf.imports.push_back(
+      {"_ZSt28__throw_bad_array_new_lengthv", "GLIBCXX_3.4.29", "libstdc++.so.6", false});
+  Facts f = facts(elf);
+  Target target = glibc_target("t", {2, 28});
+  auto cxx = findings_of(f, target, "libstdcxx-version");
+  REQUIRE(cxx.size() == 2);  // GLIBCXX and CXXABI
+  CHECK(contains(cxx[0].hint, "-static-libstdc++"));
+  CHECK(findings_of(f, target, "libgcc-version").size() == 1);
+  target.symbol_versions["x86_64"]["GLIBCXX"] = {3, 4, 30};
+  target.symbol_versions["x86_64"]["CXXABI"] = {1, 3, 13};
+  target.symbol_versions["x86_64"]["GCC"] = {12, 0, 0};
+  CHECK(findings_of(f, target, "libstdcxx-version").empty());
+  CHECK(findings_of(f, target, "libgcc-version").empty());
+}
+
+TEST_CASE("libc-flavour: glibc on musl and musl on glibc fail; static passes", "[rules]") {
+  Facts glibc = facts(glibc_program({{"memcpy", "GLIBC_2.14"}}));
+  CHECK(findings_of(glibc, musl_target(), "libc-flavour").size() == 1);
+  CHECK(findings_of(glibc, glibc_target("t", {2, 17}), "libc-flavour").empty());
+  ElfFacts musl;
+  musl.machine = "x86_64";
+  musl.type = FileType::pie_executable;
+  musl.interpreter = "/lib/ld-musl-x86_64.so.1";
+  musl.needed = {"libc.so"};
+  CHECK(findings_of(facts(musl), glibc_target("t", {2, 17}), "libc-flavour").size() == 1);
+  CHECK(evaluate(facts(musl), musl_target()).empty());
+  ElfFacts fixed;
+  fixed.machine = "x86_64";
+  fixed.type = FileType::static_executable;
+  CHECK(evaluate(facts(fixed), musl_target()).empty());
+  CHECK(evaluate(facts(fixed), glibc_target("t", {2, 17})).empty());
+}
+
+TEST_CASE("architecture: the target must exist for the file's machine", "[rules]") {
+  ElfFacts elf = glibc_program({});
+  elf.machine = "riscv64";
+  CHECK(findings_of(facts(elf), glibc_target("t", {2, 28}), "architecture").size() == 1);
+  elf.machine = "aarch64";
+  elf.interpreter = "/lib/ld-linux-aarch64.so.1";
+  CHECK(findings_of(facts(elf), glibc_target("t", {2, 28}), "architecture").empty());
+}
+
+TEST_CASE("interpreter-path: a path the target lacks fails", "[rules]") {
+  ElfFacts elf = glibc_program({});
+  elf.interpreter = "/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2";
+  CHECK(findings_of(facts(elf), glibc_target("rhel", {2, 28}), "interpreter-path").size() == 1);
+  CHECK(
+      findings_of(facts(elf), glibc_target("deb", {2, 28}, "debian"), "interpreter-path").empty());
+  elf.interpreter = "/opt/toolchain/lib/ld-linux-x86-64.so.2";
+  CHECK(
+      findings_of(facts(elf), glibc_target("deb", {2, 28}, "debian"), "interpreter-path").size() ==
+      1);
+}
+
+TEST_CASE("needed-library: default, installable, absent, unknown, bundled, whitelist", "[rules]") {
+  ElfFacts elf = glibc_program({});
+  elf.needed = {"libz.so.1", "libcrypt.so.1", "libssl.so.1.0.0", "libfoo.so.3", "libc.so.6"};
+  Facts f = facts(elf);
+  auto found = findings_of(f, glibc_target("t", {2, 28}), "needed-library");
+  REQUIRE(found.size() == 3);
+  CHECK(found[0].severity == Severity::warn);
+  CHECK(contains(found[0].message, "libxcrypt-compat"));
+  CHECK(found[1].severity == Severity::fail);
+  CHECK(found[1].culprits == std::vector<std::string>{"libssl.so.1.0.0"});
+  CHECK(found[2].severity == Severity::info);
+  f.bundled = {"libssl.so.1.0.0", "libfoo.so.3"};
+  CHECK(findings_of(f, glibc_target("t", {2, 28}), "needed-library").size() == 1);
+  Target policy = glibc_target("manylinux", {2, 28});
+  policy.whitelist_only = true;
+  auto strict = findings_of(f, policy, "needed-library");
+  REQUIRE(strict.size() == 1);
+  CHECK(strict[0].severity == Severity::fail);
+  CHECK(strict[0].culprits == std::vector<std::string>{"libcrypt.so.1"});
+}
+
+TEST_CASE("x86-isa-level and kernel-version", "[rules]") {
+  ElfFacts elf = glibc_program({});
+  elf.notes.x86_isa_needed = 3;
+  elf.notes.abi_tag_kernel = "5.10.0";
+  Target target = glibc_target("t", {2, 28});
+  auto isa = findings_of(facts(elf), target, "x86-isa-level");
+  REQUIRE(isa.size() == 1);
+  CHECK(isa[0].severity == Severity::warn);
+  CHECK(findings_of(facts(elf), target, "kernel-version").size() == 1);
+  target.x86_64_isa = "x86-64-v3";
+  target.kernel = "5.14";
+  CHECK(findings_of(facts(elf), target, "x86-isa-level").empty());
+  CHECK(findings_of(facts(elf), target, "kernel-version").empty());
+}
+
+TEST_CASE("rpath-build-path: build-machine paths warn, $ORIGIN does not", "[rules]") {
+  ElfFacts elf = glibc_program({});
+  elf.rpath = {"/home/ci/build/lib", "$ORIGIN/../lib"};
+  auto found = findings_of(facts(elf), glibc_target("t", {2, 28}), "rpath-build-path");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].culprits == std::vector<std::string>{"/home/ci/build/lib"});
+  elf.rpath = {"$ORIGIN/../lib", "/usr/lib/vendor"};
+  CHECK(findings_of(facts(elf), glibc_target("t", {2, 28}), "rpath-build-path").empty());
+}
+
+TEST_CASE("static-nss: a static glibc program with NSS warns", "[rules]") {
+  ElfFacts elf;
+  elf.machine = "x86_64";
+  elf.type = FileType::static_executable;
+  elf.static_libc = {"glibc", true};
+  CHECK(findings_of(facts(elf), glibc_target("t", {2, 28}), "static-nss").size() == 1);
+  CHECK(findings_of(facts(elf), musl_target(), "static-nss").size() == 1);
+  elf.static_libc.uses_nss = false;
+  CHECK(findings_of(facts(elf), glibc_target("t", {2, 28}), "static-nss").empty());
+}
+
+TEST_CASE("every rule has a unique id and a summary", "[rules]") {
+  std::vector<std::string> ids;
+  for (const auto& rule : all_rules()) {
+    CHECK(std::string(rule.summary).size() > 10);
+    CHECK(std::find(ids.begin(), ids.end(), rule.id) == ids.end());
+    ids.push_back(rule.id);
+  }
+  CHECK(ids.size() >= 12);
+}

@@ -1,0 +1,106 @@
+// Verdicts of real fixtures against the bundled table, and the report's summaries and exit codes.
+#include <catch2/catch.hpp>
+
+#include "portcheck/report.hpp"
+#include "test_support.hpp"
+
+namespace portcheck::test {
+namespace {
+
+const BaselineTable& table() {
+  static const TableResult result = bundled_baselines();
+  if (!result.table) FAIL(result.error);
+  return *result.table;
+}
+
+std::vector<const Target*> targets(std::initializer_list<const char*> ids) {
+  std::vector<const Target*> selected;
+  for (const char* id : ids) {
+    const Target* target = find_target(table(), id);
+    if (!target) FAIL("no target " << id);
+    selected.push_back(target);
+  }
+  return selected;
+}
+
+Verdict verdict(const std::string& fixture_name, const char* id) {
+  FileReport file = report_file(facts_of(fixture_name), targets({id}), Gate{});
+  return file.targets.at(0).verdict;
+}
+
+void expect(const std::string& fixture_name, std::initializer_list<const char*> passing,
+            std::initializer_list<const char*> failing) {
+  for (const char* id : passing) {
+    INFO(fixture_name << " on " << id);
+    CHECK(verdict(fixture_name, id) == Verdict::pass);
+  }
+  for (const char* id : failing) {
+    INFO(fixture_name << " on " << id);
+    CHECK(verdict(fixture_name, id) == Verdict::fail);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("a GLIBC_2.28 program: rhel-8 and debian-10 yes, centos-7 and ubuntu-18.04 no",
+          "[rules]") {
+  expect("glibc-2.28", {"rhel-8", "debian-10", "ubuntu-20.04", "manylinux_2_28", "sles-15"},
+         {"centos-7", "ubuntu-18.04", "amazonlinux-2", "manylinux2014", "sles-12"});
+}
+
+TEST_CASE("glibc floors across the families", "[rules]") {
+  expect("glibc-2.17", {"centos-7", "manylinux2014", "ubuntu-16.04", "amazonlinux-2"}, {});
+  expect("glibc-2.34", {"rhel-9", "amazonlinux-2023", "ubuntu-22.04", "manylinux_2_34"},
+         {"rhel-8", "ubuntu-20.04", "debian-11", "amazonlinux-2", "manylinux_2_28"});
+  expect("glibc-2.35", {"ubuntu-22.04", "debian-12"}, {"rhel-9", "amazonlinux-2023"});
+  expect("glibc-2.39", {"ubuntu-24.04", "rhel-10", "debian-13"}, {"debian-12", "sles-15"});
+  expect("glibc-2.17", {}, {"alpine-3.21", "musllinux_1_2"});
+}
+
+TEST_CASE("libstdc++ floors", "[rules]") {
+  expect("cxx-glibcxx-3.4.30", {"ubuntu-22.04", "debian-12"}, {"rhel-9", "ubuntu-20.04"});
+  expect("cxx-glibcxx-3.4.19", {"centos-7", "rhel-8"}, {});
+}
+
+TEST_CASE("musl and static programs", "[rules]") {
+  expect("musl-dynamic", {"alpine-3.21", "musllinux_1_2"}, {"debian-12", "rhel-9"});
+  expect("static-glibc", {"alpine-3.21", "centos-7", "debian-12"}, {});
+  expect("musl-static", {"alpine-3.21", "centos-7", "debian-12"}, {});
+  CHECK(verdict("static-glibc-nss", "debian-12") == Verdict::warn);
+  expect("aarch64-static", {"rhel-9", "ubuntu-16.04"}, {});
+  expect("i386-stub", {}, {"rhel-9"});  // RHEL 9 has no i686 edition
+}
+
+TEST_CASE("GLIBC_PRIVATE fails everywhere", "[rules]") {
+  expect("glibc-private", {}, {"rhel-9", "debian-13", "arch"});
+}
+
+TEST_CASE("summary: oldest per family, passed list, score; --fail-on warn", "[rules]") {
+  auto selected = targets({"centos-7", "rhel-8", "rhel-9", "ubuntu-18.04", "ubuntu-20.04"});
+  FileReport file = report_file(facts_of("glibc-2.28"), selected, Gate{});
+  CHECK(file.status == FileStatus::fail);
+  CHECK(file.summary.oldest_per_family.at("rhel") == "rhel-8");
+  CHECK(file.summary.oldest_per_family.at("ubuntu") == "ubuntu-20.04");
+  CHECK(file.summary.passed == std::vector<std::string>{"rhel-8", "rhel-9", "ubuntu-20.04"});
+  CHECK(file.summary.score == Approx(0.6));
+
+  FileReport warned = report_file(facts_of("static-glibc-nss"), targets({"debian-12"}), Gate{});
+  CHECK(warned.status == FileStatus::pass);
+  FileReport gated = report_file(facts_of("static-glibc-nss"), targets({"debian-12"}), Gate{true});
+  CHECK(gated.status == FileStatus::fail);
+}
+
+TEST_CASE("exit code: errors outrank violations", "[rules]") {
+  Report report;
+  report.files.push_back(report_file(facts_of("glibc-2.17"), targets({"centos-7"}), Gate{}));
+  report.summary = summarize_run(report.files);
+  CHECK(exit_code(report) == exit_ok);
+  report.files.push_back(report_file(facts_of("glibc-2.39"), targets({"centos-7"}), Gate{}));
+  report.summary = summarize_run(report.files);
+  CHECK(exit_code(report) == exit_violations);
+  report.files.push_back(report_file(FileError{"x", ErrorKind::not_elf, "no"}, {}, Gate{}));
+  report.summary = summarize_run(report.files);
+  CHECK(exit_code(report) == exit_input_error);
+}
+
+}  // namespace portcheck::test
