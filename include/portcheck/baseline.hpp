@@ -52,9 +52,17 @@ struct Target {
   std::string notes;
 };
 
+// A release line of a library and the day its upstream support ends (OpenSSL 1.1.1, 3.0, ...).
+struct SupportLine {
+  std::vector<int> line;  // {1, 1, 1}, {3, 0}
+  std::string end_of_support;
+  std::string source;
+};
+
 struct BaselineTable {
   std::string table_date;  // ISO date the facts were checked; "supported" is judged on it
   std::vector<Target> targets;
+  std::vector<SupportLine> openssl_lines;
 };
 
 struct TableResult {

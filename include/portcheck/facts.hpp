@@ -53,9 +53,34 @@ struct ElfNotes {
   std::optional<int> x86_isa_needed;          // 1 = baseline, 2 = v2, 3 = v3, 4 = v4
 };
 
+// TLS evidence in the file's bytes, as found (load stage); TlsFacts is what it means.
+struct TlsMarkers {
+  std::optional<std::string> openssl_version;   // "OpenSSL 1.1.1k  25 Mar 2021"
+  std::optional<std::string> libressl_version;  // "LibreSSL 3.8.2"
+  bool boringssl = false;
+  std::optional<std::string> openssldir, enginesdir;
+  std::vector<std::string> cert_paths;  // CA files and directories named in the file
+  bool env_cert_file = false, env_cert_dir = false;
+  bool rustls = false, webpki_roots = false, native_certs = false, openssl_probe = false;
+  bool go_crypto_tls = false;
+};
+
+// Which TLS stack the file uses and where it looks for CA certificates.
+struct TlsFacts {
+  std::string stack = "none";    // openssl, boringssl, libressl, gnutls, nss, mbedtls, wolfssl,
+                                 // rustls, go, none
+  std::string linkage = "none";  // dynamic, static, none
+  std::vector<std::string> libraries;  // the TLS sonames among NEEDED
+  std::optional<std::string> version;
+  std::optional<std::string> openssldir, enginesdir;
+  std::vector<std::string> cert_paths;
+  std::vector<std::string> env_overrides;  // SSL_CERT_FILE, SSL_CERT_DIR
+  std::string roots = "unknown";           // system, embedded, unknown
+};
+
 // What a statically linked program carries of its C library.
 struct StaticLibc {
-  std::string flavour;    // "glibc", "musl" or "" when unknown or not static
+  std::string flavour;    // "glibc", or "" when unknown (musl leaves no mark) or not static
   bool uses_nss = false;  // glibc's NSS: dlopens the target's libnss_* modules at run time
 };
 
@@ -87,13 +112,14 @@ struct ElfFacts {
   ElfNotes notes;
   Toolchain toolchain;
   StaticLibc static_libc;
+  TlsMarkers tls_markers;
 };
 
 // Derived facts: what the file needs, in the terms rules reason about.
 struct Requirements {
   std::map<std::string, SymbolVersion> max;  // family -> highest numbered version needed
   std::vector<std::string> special;          // GLIBC_PRIVATE, GLIBC_ABI_DT_RELR, ...
-  std::vector<ImportedSymbol> culprits;      // symbols bound to the highest version of a family
+  std::vector<ImportedSymbol> culprits;      // every versioned import, newest version first
 };
 
 struct Facts {
@@ -103,6 +129,7 @@ struct Facts {
   Requirements requirements;
   // NEEDED sonames found beside the file through an $ORIGIN RPATH/RUNPATH: the release's own.
   std::vector<std::string> bundled;
+  TlsFacts tls;
 };
 
 const char* to_string(ElfClass value);

@@ -59,7 +59,7 @@ enum ExitCode { exit_ok = 0, exit_violations = 1, exit_usage = 2, exit_input_err
 
 // Scores one analysed file against the selected targets (in table order).
 FileReport report_file(Result<Facts> analysed, const std::vector<const Target*>& targets,
-                       const Gate& gate);
+                       const BaselineTable& table, const Gate& gate);
 RunSummary summarize_run(const std::vector<FileReport>& files);
 ExitCode exit_code(const Report& report);
 const char* to_string(FileStatus status);

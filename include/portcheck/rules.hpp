@@ -10,7 +10,10 @@
 
 namespace portcheck {
 
-using RuleCheck = void (*)(const Facts& facts, const Target& target, std::vector<Finding>& out);
+// A rule reads the file's facts, one target, and the table's reference facts (OpenSSL support
+// lines); it appends its findings to `out` and does nothing else.
+using RuleCheck = void (*)(const Facts& facts, const Target& target, const BaselineTable& table,
+                           std::vector<Finding>& out);
 
 struct Rule {
   const char* id;
@@ -22,6 +25,6 @@ struct Rule {
 const std::vector<Rule>& all_rules();
 
 // All findings of all rules for a file on a target, in rule order.
-std::vector<Finding> evaluate(const Facts& facts, const Target& target);
+std::vector<Finding> evaluate(const Facts& facts, const Target& target, const BaselineTable& table);
 
 }  // namespace portcheck

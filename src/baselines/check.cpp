@@ -66,6 +66,11 @@ std::vector<std::string> check_baselines(const BaselineTable& table) {
     if (!ids.insert(target.id).second) problems.push_back(target.id + ": duplicate id");
     check_target(target, problems);
   }
+  for (const auto& line : table.openssl_lines) {
+    if (!iso_date(line.end_of_support) || line.source.empty() || line.line.empty()) {
+      problems.push_back("openssl_lines: every line needs a version, an ISO date and a source");
+    }
+  }
   return problems;
 }
 

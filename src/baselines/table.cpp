@@ -104,6 +104,11 @@ TableResult parse_baselines(const std::string& json_text, const std::string& ori
     }
     table.table_date = json.at("table_date").get<std::string>();
     replace = json.value("replace", false);
+    for (const auto& item : json.value("openssl_lines", Json::array())) {
+      table.openssl_lines.push_back({numbers_of(item.at("line"), "openssl line"),
+                                     item.at("end_of_support").get<std::string>(),
+                                     item.at("source").get<std::string>()});
+    }
     for (const auto& item : json.at("targets")) {
       where = origin + ": target " + item.value("id", "(no id)");
       table.targets.push_back(read_target(item));
@@ -124,6 +129,7 @@ BaselineTable merge_baselines(BaselineTable base, const BaselineTable& extension
       base.targets.push_back(target);
   }
   if (extension.table_date > base.table_date) base.table_date = extension.table_date;
+  if (!extension.openssl_lines.empty()) base.openssl_lines = extension.openssl_lines;
   return base;
 }
 

@@ -3,6 +3,7 @@
 #include "run.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
@@ -95,6 +96,13 @@ void print_errors(const Report& report) {
   }
 }
 
+// Each bad input gets its one-line error on stderr, unless the text report itself (which lists
+// it) goes to the same terminal: there it would only be said twice.
+bool errors_shown_on_terminal(const RunPlan& plan) {
+  return plan.format == Format::text && !plan.output_file && ::isatty(STDOUT_FILENO) &&
+         ::isatty(STDERR_FILENO);
+}
+
 int finish(const RunPlan& plan, const std::string& text) {
   if (write_output(plan, text)) return exit_ok;
   std::cerr << "portcheck: " << plan.output_file.value_or("stdout")
@@ -127,13 +135,13 @@ int run(const RunPlan& plan) {
   Report report{kVersion, table->table_date, {}, {}, {}};
   for (const Target* target : selection.targets) report.selected_targets.push_back(target->id);
   for (const auto& path : plan.paths) {
-    report.files.push_back(report_file(analyse(path), selection.targets, plan.gate));
+    report.files.push_back(report_file(analyse(path), selection.targets, *table, plan.gate));
   }
   report.summary = summarize_run(report.files);
   // render: the report as the user asked for it; errors also go to stderr, one line each
   std::string text = plan.format == Format::json ? render_json(report)
                                                  : render_text(report, TextStyle{plan.color});
-  if (plan.format == Format::json || plan.output_file) print_errors(report);
+  if (!errors_shown_on_terminal(plan)) print_errors(report);
   int written = finish(plan, text);
   return written != exit_ok ? written : exit_code(report);
 }

@@ -8,7 +8,7 @@ namespace {
 bool in_group(const Target& target, const std::string& group, const std::string& table_date) {
   if (group == "all") return true;
   if (group == "supported") return is_supported(target, table_date);
-  if (group == "policies" || group == "manylinux") return target.kind == "policy";
+  if (group == "policies") return target.kind == "policy";
   if (group == "distros") return target.kind == "distro";
   return target.family == group;
 }
@@ -20,7 +20,7 @@ std::string valid_choices(const BaselineTable& table) {
     ids += (ids.empty() ? "" : ", ") + target.id;
     families.insert("@" + target.family);
   }
-  std::string groups = "@supported, @all, @distros, @policies, @manylinux";
+  std::string groups = "@supported, @all, @distros, @policies";
   for (const auto& family : families) groups += ", " + family;
   return "valid targets: " + ids + "; groups: " + groups;
 }

@@ -50,6 +50,7 @@ Facts derive_facts(std::string path, ElfFacts elf) {
   facts.path = std::move(path);
   facts.libc = detect_libc(elf);
   facts.requirements = summarize_requirements(elf);
+  facts.tls = detect_tls(elf);
   facts.elf = std::move(elf);
   return facts;
 }

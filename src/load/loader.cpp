@@ -248,6 +248,7 @@ Result<ElfFacts> load_elf(const std::string& path, const std::vector<uint8_t>& b
   facts->notes = raw.notes;
   facts->toolchain = load::detect_toolchain(bytes, raw, *facts);
   facts->static_libc = load::detect_static_libc(bytes, *facts);
+  facts->tls_markers = load::detect_tls_markers(bytes);
   return result;
 }
 

@@ -16,4 +16,7 @@ Toolchain detect_toolchain(const std::vector<uint8_t>& bytes, const RawElf& raw,
 // For static executables: which C library is inside and whether it carries glibc's NSS.
 StaticLibc detect_static_libc(const std::vector<uint8_t>& bytes, const ElfFacts& facts);
 
+// TLS stacks, OpenSSL build paths and CA locations named in the file (tls_markers.cpp).
+TlsMarkers detect_tls_markers(const std::vector<uint8_t>& bytes);
+
 }  // namespace portcheck::load

@@ -69,6 +69,18 @@ Json notes_json(const ElfNotes& notes) {
               {"x86_isa_needed", isa}};
 }
 
+Json tls_json(const TlsFacts& tls) {
+  return Json{{"stack", tls.stack},
+              {"linkage", tls.linkage},
+              {"libraries", tls.libraries},
+              {"version", optional_string(tls.version)},
+              {"openssldir", optional_string(tls.openssldir)},
+              {"enginesdir", optional_string(tls.enginesdir)},
+              {"cert_paths", tls.cert_paths},
+              {"env_overrides", tls.env_overrides},
+              {"roots", tls.roots}};
+}
+
 Json targets_json(const FileReport& file) {
   Json targets = Json::array();
   for (const auto& target : file.targets) {
@@ -113,6 +125,7 @@ Json file_json(const FileReport& file) {
   out["static_libc"] = {{"flavour", libc.flavour.empty() ? Json(nullptr) : Json(libc.flavour)},
                         {"uses_nss", libc.uses_nss}};
   out["bundled"] = facts.bundled;
+  out["tls"] = tls_json(facts.tls);
   out["targets"] = targets_json(file);
   out["summary"] = summary_json(file.summary);
   return out;

@@ -98,6 +98,17 @@ std::string toolchain_summary(const Toolchain& toolchain) {
   return join(parts, "; ");
 }
 
+std::string tls_summary(const TlsFacts& tls) {
+  if (tls.stack == "none" && tls.cert_paths.empty()) return "";
+  std::vector<std::string> parts{tls.stack + " (" + tls.linkage + ")"};
+  if (tls.version) parts.push_back(*tls.version);
+  if (tls.openssldir) parts.push_back("OPENSSLDIR " + *tls.openssldir);
+  parts.push_back("roots " + tls.roots);
+  if (!tls.cert_paths.empty()) parts.push_back("CA paths " + join(tls.cert_paths, " "));
+  if (!tls.env_overrides.empty()) parts.push_back("honours " + join(tls.env_overrides, " "));
+  return join(parts, "; ");
+}
+
 void append_details(std::string& out, const Facts& facts) {
   const ElfFacts& elf = facts.elf;
   append_row(out, "interpreter", elf.interpreter.value_or(""));
@@ -109,6 +120,7 @@ void append_details(std::string& out, const Facts& facts) {
   append_row(out, "defines", join(elf.version_defs, " "));
   append_row(out, "notes", note_summary(elf.notes));
   append_row(out, "toolchain", toolchain_summary(elf.toolchain));
+  append_row(out, "tls", tls_summary(facts.tls));
 }
 
 std::string painted_verdict(Verdict verdict, const Painter& p) {
@@ -156,14 +168,20 @@ void append_hints(std::string& out, const FileReport& file) {
 }
 
 void append_summary(std::string& out, const FileReport& file) {
-  if (file.targets.empty()) return;
+  if (file.targets.empty()) {
+    FileType type = file.facts->elf.type;
+    if (type == FileType::relocatable || type == FileType::core) {
+      out += "\n  not a loadable program or library: no verdict per target\n";
+    }
+    return;
+  }
   const FileSummary& summary = file.summary;
   std::vector<std::string> oldest;
   for (const auto& [family, id] : summary.oldest_per_family) oldest.push_back(id);
   out += fmt::format("\n  passes {} of {} targets ({:.0f}%)", summary.passed.size(),
                      summary.selected, summary.score * 100);
   out += oldest.empty() ? "; runs on none of them\n"
-                        : "; oldest it runs on: " + join(oldest, ", ") + "\n";
+                        : "; oldest it runs on (pass or warn): " + join(oldest, ", ") + "\n";
   append_hints(out, file);
 }
 

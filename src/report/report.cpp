@@ -45,7 +45,7 @@ FileStatus status_of(const std::vector<TargetVerdict>& verdicts, const Gate& gat
 }  // namespace
 
 FileReport report_file(Result<Facts> analysed, const std::vector<const Target*>& targets,
-                       const Gate& gate) {
+                       const BaselineTable& table, const Gate& gate) {
   FileReport file;
   if (auto* error = std::get_if<FileError>(&analysed)) {
     file.path = error->path;
@@ -55,8 +55,11 @@ FileReport report_file(Result<Facts> analysed, const std::vector<const Target*>&
   }
   file.facts = std::move(std::get<Facts>(analysed));
   file.path = file.facts->path;
+  // Object files and core dumps are not loaded by anyone: there is nothing to judge per target.
+  FileType type = file.facts->elf.type;
+  if (type == FileType::relocatable || type == FileType::core) return file;
   for (const Target* target : targets) {
-    std::vector<Finding> findings = evaluate(*file.facts, *target);
+    std::vector<Finding> findings = evaluate(*file.facts, *target, table);
     file.targets.push_back({target->id, verdict_of(findings), std::move(findings)});
   }
   file.summary = summarize(file.targets, targets);

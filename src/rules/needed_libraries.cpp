@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "portcheck/derive.hpp"
 #include "support.hpp"
 
 namespace portcheck::rules {
@@ -34,18 +35,21 @@ bool provided_by_libc(const Target& target, const std::string& soname) {
   return soname.rfind("ld-linux", 0) == 0 || soname.rfind("ld64.so", 0) == 0;
 }
 
-std::optional<Finding> check_one(const Facts& facts, const Target& target,
-                                 const std::string& soname) {
+}  // namespace
+
+std::optional<Finding> library_finding(const Facts& facts, const Target& target,
+                                       const std::string& soname, const char* rule,
+                                       const std::string& extra_hint) {
   if (listed(facts.bundled, soname) || provided_by_libc(target, soname)) return std::nullopt;
   if (listed(target.default_libraries, soname) || listed(target.openssl_default, soname)) {
     return std::nullopt;
   }
-  std::string bundle = fmt::format(
-      "bundle {} with the release (beside the binary, found through "
-      "RUNPATH=$ORIGIN) or link it statically",
-      soname);
+  std::string bundle = extra_hint + fmt::format(
+                                        "bundle {} with the release (beside the binary, found "
+                                        "through RUNPATH=$ORIGIN) or link it statically",
+                                        soname);
   if (target.whitelist_only) {
-    return Finding{"needed-library",
+    return Finding{rule,
                    Severity::fail,
                    fmt::format("needs {}, which the {} policy does not allow", soname, target.id),
                    bundle + " (auditwheel repair does this for wheels)",
@@ -53,7 +57,7 @@ std::optional<Finding> check_one(const Facts& facts, const Target& target,
   }
   if (const AbsentLibrary* absent = absence_of(target, soname)) {
     std::string why = absent->note.empty() ? "" : " (" + absent->note + ")";
-    return Finding{"needed-library",
+    return Finding{rule,
                    Severity::fail,
                    fmt::format("needs {}, which {} does not have{}", soname, target.id, why),
                    bundle,
@@ -62,7 +66,7 @@ std::optional<Finding> check_one(const Facts& facts, const Target& target,
   const LibraryOffer* offer = offer_for(target.installable, soname);
   if (!offer) offer = offer_for(target.openssl_installable, soname);
   if (offer) {
-    return Finding{"needed-library",
+    return Finding{rule,
                    Severity::warn,
                    fmt::format("needs {}, not installed by default on {}: package {}", soname,
                                target.id, offer->package),
@@ -70,19 +74,25 @@ std::optional<Finding> check_one(const Facts& facts, const Target& target,
                    {soname}};
   }
   return Finding{
-      "needed-library",
+      rule,
       Severity::info,
       fmt::format("needs {}; the table does not say whether {} has it", soname, target.id),
       "check that the target provides it, or " + bundle,
       {soname}};
 }
 
-void check_needed_libraries(const Facts& facts, const Target& target, std::vector<Finding>& out) {
+namespace {
+
+void check_needed_libraries(const Facts& facts, const Target& target, const BaselineTable&,
+                            std::vector<Finding>& out) {
   bool wrong_libc = (facts.libc == LibcFlavour::glibc && is_musl_target(target)) ||
                     (facts.libc == LibcFlavour::musl && is_glibc_target(target));
   if (wrong_libc) return;  // libc-flavour already fails; every soname would be noise
   for (const auto& soname : facts.elf.needed) {
-    if (auto finding = check_one(facts, target, soname)) out.push_back(*finding);
+    if (!tls_stack_of_soname(soname).empty()) continue;  // the tls-library rule speaks for these
+    if (auto finding = library_finding(facts, target, soname, "needed-library", "")) {
+      out.push_back(*finding);
+    }
   }
 }
 

@@ -14,13 +14,14 @@ bool under(const std::string& path, const char* prefix) { return path.rfind(pref
 // can create on the target is a way to inject libraries.
 bool build_machine_path(const std::string& path) {
   for (const char* prefix : {"/home/", "/tmp/", "/build/", "/nix/store/", "/var/tmp/", "/root/",
-                             "/builds/", "/github/", "/__w/", "/workspace/", "/opt/build"}) {
+                             "/builds/", "/github/", "/__w/", "/workspace/", "/opt/build/"}) {
     if (under(path, prefix)) return true;
   }
   return path.empty() || path == ".";  // "" and "." mean the current directory
 }
 
-void check_search_paths(const Facts& facts, const Target&, std::vector<Finding>& out) {
+void check_search_paths(const Facts& facts, const Target&, const BaselineTable&,
+                        std::vector<Finding>& out) {
   std::vector<std::string> bad;
   for (const auto* list : {&facts.elf.rpath, &facts.elf.runpath}) {
     for (const auto& path : *list) {
@@ -45,7 +46,8 @@ bool multiarch_alias(const Target& target, const std::string& path, const std::s
          std::count(path.begin(), path.end(), '/') == 3;
 }
 
-void check_interpreter(const Facts& facts, const Target& target, std::vector<Finding>& out) {
+void check_interpreter(const Facts& facts, const Target& target, const BaselineTable&,
+                       std::vector<Finding>& out) {
   if (!facts.elf.interpreter) return;
   auto standard = target.interpreters.find(distro_architecture(facts.elf.machine));
   if (standard == target.interpreters.end()) return;  // the architecture rule speaks

@@ -9,7 +9,8 @@
 namespace portcheck::rules {
 namespace {
 
-void check_architecture(const Facts& facts, const Target& target, std::vector<Finding>& out) {
+void check_architecture(const Facts& facts, const Target& target, const BaselineTable&,
+                        std::vector<Finding>& out) {
   if (facts.elf.type == FileType::relocatable || facts.elf.type == FileType::core) return;
   std::string arch = distro_architecture(facts.elf.machine);
   const auto& archs = target.architectures;
@@ -22,7 +23,8 @@ void check_architecture(const Facts& facts, const Target& target, std::vector<Fi
                  {arch}});
 }
 
-void check_libc_flavour(const Facts& facts, const Target& target, std::vector<Finding>& out) {
+void check_libc_flavour(const Facts& facts, const Target& target, const BaselineTable&,
+                        std::vector<Finding>& out) {
   if (facts.libc == LibcFlavour::glibc && is_musl_target(target)) {
     out.push_back({"libc-flavour",
                    Severity::fail,
@@ -50,7 +52,8 @@ std::string isa_name(int level) { return level <= 1 ? "x86-64" : fmt::format("x8
 
 // glibc 2.33 and later refuse to load an object marked for an ISA level the CPU lacks; the target
 // only guarantees its baseline, so above it the binary runs on some machines and not others.
-void check_isa_level(const Facts& facts, const Target& target, std::vector<Finding>& out) {
+void check_isa_level(const Facts& facts, const Target& target, const BaselineTable&,
+                     std::vector<Finding>& out) {
   if (facts.elf.machine != "x86_64" || !facts.elf.notes.x86_isa_needed) return;
   int needed = *facts.elf.notes.x86_isa_needed;
   if (needed <= isa_level(target.x86_64_isa)) return;
@@ -63,7 +66,8 @@ void check_isa_level(const Facts& facts, const Target& target, std::vector<Findi
                  {isa_name(needed)}});
 }
 
-void check_kernel(const Facts& facts, const Target& target, std::vector<Finding>& out) {
+void check_kernel(const Facts& facts, const Target& target, const BaselineTable&,
+                  std::vector<Finding>& out) {
   if (!facts.elf.notes.abi_tag_kernel) return;
   auto needed = parse_dotted(*facts.elf.notes.abi_tag_kernel);
   auto has = parse_dotted(target.kernel);

@@ -6,22 +6,39 @@ namespace portcheck {
 namespace rules {
 extern const Rule kArchitectureRule, kLibcFlavourRule, kInterpreterRule, kGlibcVersionRule,
     kGlibcPrivateRule, kLibstdcxxVersionRule, kLibgccVersionRule, kNeededLibraryRule, kIsaLevelRule,
-    kKernelRule, kRpathBuildPathRule, kStaticNssRule;
+    kKernelRule, kRpathBuildPathRule, kStaticNssRule, kTlsLibraryRule, kCaBundleRule,
+    kOpenssldirRule, kOpensslSupportRule;
 }  // namespace rules
 
 const std::vector<Rule>& all_rules() {
+  // One rule a line, in report order: what decides whether the file loads at all comes first.
+  // clang-format off
   static const std::vector<Rule> rules{
-      rules::kArchitectureRule,  rules::kLibcFlavourRule,    rules::kInterpreterRule,
-      rules::kGlibcVersionRule,  rules::kGlibcPrivateRule,   rules::kLibstdcxxVersionRule,
-      rules::kLibgccVersionRule, rules::kNeededLibraryRule,  rules::kIsaLevelRule,
-      rules::kKernelRule,        rules::kRpathBuildPathRule, rules::kStaticNssRule,
+      rules::kArchitectureRule,
+      rules::kLibcFlavourRule,
+      rules::kInterpreterRule,
+      rules::kGlibcVersionRule,
+      rules::kGlibcPrivateRule,
+      rules::kLibstdcxxVersionRule,
+      rules::kLibgccVersionRule,
+      rules::kNeededLibraryRule,
+      rules::kTlsLibraryRule,
+      rules::kIsaLevelRule,
+      rules::kKernelRule,
+      rules::kCaBundleRule,
+      rules::kOpenssldirRule,
+      rules::kOpensslSupportRule,
+      rules::kRpathBuildPathRule,
+      rules::kStaticNssRule,
   };
+  // clang-format on
   return rules;
 }
 
-std::vector<Finding> evaluate(const Facts& facts, const Target& target) {
+std::vector<Finding> evaluate(const Facts& facts, const Target& target,
+                              const BaselineTable& table) {
   std::vector<Finding> findings;
-  for (const auto& rule : all_rules()) rule.check(facts, target, findings);
+  for (const auto& rule : all_rules()) rule.check(facts, target, table, findings);
   return findings;
 }
 

@@ -5,7 +5,8 @@
 namespace portcheck::rules {
 namespace {
 
-void check_static_nss(const Facts& facts, const Target& target, std::vector<Finding>& out) {
+void check_static_nss(const Facts& facts, const Target& target, const BaselineTable&,
+                      std::vector<Finding>& out) {
   if (facts.elf.static_libc.flavour != "glibc" || !facts.elf.static_libc.uses_nss) return;
   if (!is_glibc_target(target)) {
     out.push_back({"static-nss",

@@ -19,18 +19,9 @@ struct TooNew {
 // glibc 2.36 added DT_RELR, and the linker marks its use with this version name.
 const std::vector<int> kRelrGlibc{2, 36};
 
-// A version need is optional when the linker flagged it weak, or when every symbol bound to it
-// is a weak reference (GNU ld leaves vna_flags 0 even then).
-bool optional_need(const Facts& facts, const VersionNeed& need) {
-  if (need.weak) return true;
-  bool any = false;
-  for (const auto& symbol : facts.requirements.culprits) {
-    if (symbol.version != need.name) continue;
-    if (!symbol.weak) return false;
-    any = true;
-  }
-  return any;
-}
+// glibc's loader (elf/dl-version.c) forgives a missing version only when the need carries
+// VER_FLG_WEAK; weak symbol references do not help, the version check comes first.
+bool optional_need(const VersionNeed& need) { return need.weak; }
 
 TooNew versions_above(const Facts& facts, const std::string& family,
                       const std::vector<int>& limit) {
@@ -43,7 +34,7 @@ TooNew versions_above(const Facts& facts, const std::string& family,
       if (version.family != family || numbers.empty()) continue;
       if (compare_numbers(numbers, limit) <= 0) continue;
       found.versions.push_back(need.name);
-      found.all_weak &= optional_need(facts, need);
+      found.all_weak &= optional_need(need);
     }
   }
   // Culprits are sorted newest first, so the symbols to act on lead the list.
@@ -87,25 +78,29 @@ bool applies_to_glibc(const Facts& facts, const Target& target) {
   return is_glibc_target(target) && facts.libc == LibcFlavour::glibc;
 }
 
-void check_glibc_version(const Facts& facts, const Target& target, std::vector<Finding>& out) {
+void check_glibc_version(const Facts& facts, const Target& target, const BaselineTable&,
+                         std::vector<Finding>& out) {
   if (!applies_to_glibc(facts, target)) return;
   check_family(facts, target, "GLIBC", "glibc-version", hint_older_glibc(facts, target), out);
 }
 
-void check_libstdcxx_version(const Facts& facts, const Target& target, std::vector<Finding>& out) {
+void check_libstdcxx_version(const Facts& facts, const Target& target, const BaselineTable&,
+                             std::vector<Finding>& out) {
   if (facts.libc == LibcFlavour::static_linked) return;
   std::string hint = hint_static_cxx_runtime(facts, "-static-libstdc++");
   check_family(facts, target, "GLIBCXX", "libstdcxx-version", hint, out);
   check_family(facts, target, "CXXABI", "libstdcxx-version", hint, out);
 }
 
-void check_libgcc_version(const Facts& facts, const Target& target, std::vector<Finding>& out) {
+void check_libgcc_version(const Facts& facts, const Target& target, const BaselineTable&,
+                          std::vector<Finding>& out) {
   if (facts.libc == LibcFlavour::static_linked) return;
   check_family(facts, target, "GCC", "libgcc-version",
                hint_static_cxx_runtime(facts, "-static-libgcc"), out);
 }
 
-void check_glibc_private(const Facts& facts, const Target& target, std::vector<Finding>& out) {
+void check_glibc_private(const Facts& facts, const Target& target, const BaselineTable&,
+                         std::vector<Finding>& out) {
   const auto& special = facts.requirements.special;
   if (std::find(special.begin(), special.end(), "GLIBC_PRIVATE") == special.end()) return;
   if (!is_glibc_target(target) && facts.libc != LibcFlavour::glibc) return;

@@ -69,6 +69,9 @@ TEST_CASE("bad inputs: one-line error each, exit 3, the others still reported", 
   std::string errors = stderr_of(args);
   CHECK(std::count(errors.begin(), errors.end(), '\n') == 3);
   CHECK(errors.find("/nonexistent/x: not found") != std::string::npos);
+  // the text report lists them too, and stderr still has one line each
+  std::string text_errors = stderr_of(shell_quote(fixture("not-elf.txt")) + " /nonexistent/x");
+  CHECK(std::count(text_errors.begin(), text_errors.end(), '\n') == 2);
 }
 
 TEST_CASE("usage errors exit 2", "[cli]") {
@@ -173,7 +176,8 @@ TEST_CASE("--list-targets prints the table", "[cli]") {
   CHECK(text.out.find("ubuntu-24.04") != std::string::npos);
   auto json = nlohmann::json::parse(portcheck("--list-targets --format json").out);
   CHECK(json["targets"].size() >= 30);
-  CHECK_FALSE(json["targets"][0]["symbol_versions_source"].get<std::string>().empty());
+  CHECK_FALSE(json["targets"][0]["symbol_versions"]["source"].get<std::string>().empty());
+  CHECK(json["openssl_lines"].size() >= 5);
 }
 
 TEST_CASE("--baselines extends the table; a broken table is a usage error", "[cli]") {

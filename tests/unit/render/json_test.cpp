@@ -20,9 +20,9 @@ Report sample_report() {
                  {"inflateReset2", "ZLIB_1.2.9", "libz.so.1", false}};
   Report report;
   report.portcheck_version = "9.9.9";
-  report.files.push_back(report_file(derive_facts("./bin/tool", elf), {}, Gate{}));
-  report.files.push_back(
-      report_file(FileError{"gone", ErrorKind::not_found, "No such file"}, {}, Gate{}));
+  report.files.push_back(report_file(derive_facts("./bin/tool", elf), {}, BaselineTable{}, Gate{}));
+  report.files.push_back(report_file(FileError{"gone", ErrorKind::not_found, "No such file"}, {},
+                                     BaselineTable{}, Gate{}));
   report.summary = summarize_run(report.files);
   return report;
 }
@@ -67,7 +67,7 @@ TEST_CASE("bytes that are not UTF-8 do not break the JSON", "[render]") {
   ElfFacts elf;
   elf.needed = {std::string("lib\xff\xfe.so")};
   Report report;
-  report.files.push_back(report_file(derive_facts("x", elf), {}, Gate{}));
+  report.files.push_back(report_file(derive_facts("x", elf), {}, BaselineTable{}, Gate{}));
   CHECK_NOTHROW(nlohmann::json::parse(render_json(report)));
 }
 

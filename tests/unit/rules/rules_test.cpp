@@ -26,7 +26,8 @@ Target glibc_target(const std::string& id, std::vector<int> glibc, std::string f
                          {"aarch64", "/lib/ld-linux-aarch64.so.1"}};
   target.default_libraries = {"libc.so.6", "libm.so.6", "libz.so.1", "libstdc++.so.6"};
   target.installable = {{"libcrypt.so.1", "libxcrypt-compat", "src"}};
-  target.absent = {{"libssl.so.1.0.0", "src", "OpenSSL 1.0 was removed"}};
+  target.absent = {{"libssl.so.1.0.0", "src", "OpenSSL 1.0 was removed"},
+                   {"libffi.so.6", "src", "libffi 3.2 was replaced"}};
   return target;
 }
 
@@ -60,7 +61,7 @@ Facts facts(ElfFacts elf) { return derive_facts("bin", std::move(elf)); }
 
 std::vector<Finding> findings_of(const Facts& f, const Target& t, const std::string& rule) {
   std::vector<Finding> selected;
-  for (auto& finding : evaluate(f, t)) {
+  for (auto& finding : evaluate(f, t, BaselineTable{})) {
     if (finding.rule == rule) selected.push_back(finding);
   }
   return selected;
@@ -85,10 +86,14 @@ TEST_CASE("glibc-version: fails above the target's glibc, naming every newer sym
   CHECK(findings_of(f, glibc_target("new", {2, 34}), "glibc-version").empty());
 }
 
-TEST_CASE("glibc-version: weak references only warn; DT_RELR needs 2.36", "[rules]") {
+TEST_CASE("glibc-version: only a VER_FLG_WEAK need warns; DT_RELR needs 2.36", "[rules]") {
   ElfFacts weak = glibc_program({{"memcpy", "GLIBC_2.14"}, {"pidfd_open", "GLIBC_2.36"}});
-  weak.imports[1].weak = true;
+  weak.imports[1].weak = true;  // a weak symbol reference still needs its version
   auto found = findings_of(facts(weak), glibc_target("old", {2, 28}), "glibc-version");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].severity == Severity::fail);
+  weak.version_needs[0].versions[1].weak = true;  // the need itself flagged weak
+  found = findings_of(facts(weak), glibc_target("old", {2, 28}), "glibc-version");
   REQUIRE(found.size() == 1);
   CHECK(found[0].severity == Severity::warn);
 
@@ -151,12 +156,12 @@ TEST_CASE("libc-flavour: glibc on musl and musl on glibc fail; static passes", "
   musl.interpreter = "/lib/ld-musl-x86_64.so.1";
   musl.needed = {"libc.so"};
   CHECK(findings_of(facts(musl), glibc_target("t", {2, 17}), "libc-flavour").size() == 1);
-  CHECK(evaluate(facts(musl), musl_target()).empty());
+  CHECK(evaluate(facts(musl), musl_target(), BaselineTable{}).empty());
   ElfFacts fixed;
   fixed.machine = "x86_64";
   fixed.type = FileType::static_executable;
-  CHECK(evaluate(facts(fixed), musl_target()).empty());
-  CHECK(evaluate(facts(fixed), glibc_target("t", {2, 17})).empty());
+  CHECK(evaluate(facts(fixed), musl_target(), BaselineTable{}).empty());
+  CHECK(evaluate(facts(fixed), glibc_target("t", {2, 17}), BaselineTable{}).empty());
 }
 
 TEST_CASE("architecture: the target must exist for the file's machine", "[rules]") {
@@ -182,16 +187,16 @@ TEST_CASE("interpreter-path: a path the target lacks fails", "[rules]") {
 
 TEST_CASE("needed-library: default, installable, absent, unknown, bundled, whitelist", "[rules]") {
   ElfFacts elf = glibc_program({});
-  elf.needed = {"libz.so.1", "libcrypt.so.1", "libssl.so.1.0.0", "libfoo.so.3", "libc.so.6"};
+  elf.needed = {"libz.so.1", "libcrypt.so.1", "libffi.so.6", "libfoo.so.3", "libc.so.6"};
   Facts f = facts(elf);
   auto found = findings_of(f, glibc_target("t", {2, 28}), "needed-library");
   REQUIRE(found.size() == 3);
   CHECK(found[0].severity == Severity::warn);
   CHECK(contains(found[0].message, "libxcrypt-compat"));
   CHECK(found[1].severity == Severity::fail);
-  CHECK(found[1].culprits == std::vector<std::string>{"libssl.so.1.0.0"});
+  CHECK(found[1].culprits == std::vector<std::string>{"libffi.so.6"});
   CHECK(found[2].severity == Severity::info);
-  f.bundled = {"libssl.so.1.0.0", "libfoo.so.3"};
+  f.bundled = {"libffi.so.6", "libfoo.so.3"};
   CHECK(findings_of(f, glibc_target("t", {2, 28}), "needed-library").size() == 1);
   Target policy = glibc_target("manylinux", {2, 28});
   policy.whitelist_only = true;
@@ -245,4 +250,84 @@ TEST_CASE("every rule has a unique id and a summary", "[rules]") {
     ids.push_back(rule.id);
   }
   CHECK(ids.size() >= 12);
+}
+
+namespace {
+Facts tls_facts(TlsFacts tls) {
+  Facts f = facts(glibc_program({{"memcpy", "GLIBC_2.14"}}));
+  f.tls = std::move(tls);
+  return f;
+}
+Target with_ca(Target target, std::vector<std::string> files, std::vector<std::string> dirs) {
+  target.ca_files = std::move(files);
+  target.ca_dirs = std::move(dirs);
+  return target;
+}
+}  // namespace
+
+TEST_CASE("tls-library: a libssl the target lacks fails; a compat package warns", "[rules]") {
+  ElfFacts elf = glibc_program({});
+  elf.needed = {"libssl.so.1.1", "libc.so.6"};
+  Facts f = facts(elf);
+  Target target = glibc_target("t", {2, 34});
+  target.openssl_default = {"libssl.so.3"};
+  target.openssl_installable = {{"libssl.so.1.1", "compat-openssl11", "src"}};
+  auto found = findings_of(f, target, "tls-library");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].severity == Severity::warn);
+  CHECK(contains(found[0].message, "compat-openssl11"));
+  CHECK(findings_of(f, target, "needed-library").empty());  // said once, by tls-library
+  target.openssl_installable.clear();
+  target.absent = {{"libssl.so.1.1", "src", ""}};
+  CHECK(findings_of(f, target, "tls-library")[0].severity == Severity::fail);
+  target.openssl_default = {"libssl.so.1.1"};
+  CHECK(findings_of(f, target, "tls-library").empty());
+}
+
+TEST_CASE("ca-bundle: every known location absent fails, some absent is info", "[rules]") {
+  TlsFacts tls;
+  tls.stack = "openssl";
+  tls.linkage = "static";
+  tls.roots = "system";
+  tls.cert_paths = {"/etc/pki/tls/certs/ca-bundle.crt"};
+  tls.env_overrides = {"SSL_CERT_FILE"};
+  Target debian = with_ca(glibc_target("deb", {2, 36}, "debian"),
+                          {"/etc/ssl/certs/ca-certificates.crt"}, {"/etc/ssl/certs"});
+  Target rhel = with_ca(glibc_target("rhel", {2, 34}), {"/etc/pki/tls/certs/ca-bundle.crt"},
+                        {"/etc/pki/tls/certs"});
+  auto failing = findings_of(tls_facts(tls), debian, "ca-bundle");
+  REQUIRE(failing.size() == 1);
+  CHECK(failing[0].severity == Severity::fail);
+  CHECK(contains(failing[0].hint, "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt"));
+  CHECK(findings_of(tls_facts(tls), rhel, "ca-bundle").empty());
+  tls.cert_paths.push_back("/etc/ssl/certs/ca-certificates.crt");
+  CHECK(findings_of(tls_facts(tls), debian, "ca-bundle")[0].severity == Severity::info);
+  tls.roots = "embedded";
+  tls.cert_paths = {"/nowhere/cert.pem"};
+  CHECK(findings_of(tls_facts(tls), debian, "ca-bundle").empty());
+}
+
+TEST_CASE("openssl-dir and openssl-support for a linked-in OpenSSL", "[rules]") {
+  TlsFacts tls;
+  tls.stack = "openssl";
+  tls.linkage = "static";
+  tls.version = "OpenSSL 1.1.1k  25 Mar 2021";
+  tls.openssldir = "/usr/local/ssl";
+  Target rhel = with_ca(glibc_target("rhel", {2, 34}), {"/etc/pki/tls/certs/ca-bundle.crt"},
+                        {"/etc/pki/tls/certs"});
+  BaselineTable table;
+  table.table_date = "2026-11-25";
+  table.openssl_lines = {{{1, 1, 1}, "2023-09-11", "src"}, {{3, 5}, "2030-04-08", "src"}};
+  std::vector<Finding> out;
+  for (const auto& f : evaluate(tls_facts(tls), rhel, table)) out.push_back(f);
+  auto by_rule = [&](const char* rule) {
+    return std::count_if(out.begin(), out.end(), [&](const Finding& f) { return f.rule == rule; });
+  };
+  CHECK(by_rule("openssl-dir") == 1);
+  CHECK(by_rule("openssl-support") == 1);
+  tls.openssldir = "/etc/pki/tls";
+  tls.version = "OpenSSL 3.5.1 1 Jul 2025";
+  out = evaluate(tls_facts(tls), rhel, table);
+  CHECK(by_rule("openssl-dir") == 0);
+  CHECK(by_rule("openssl-support") == 0);
 }

@@ -24,7 +24,7 @@ std::vector<const Target*> targets(std::initializer_list<const char*> ids) {
 }
 
 Verdict verdict(const std::string& fixture_name, const char* id) {
-  FileReport file = report_file(facts_of(fixture_name), targets({id}), Gate{});
+  FileReport file = report_file(facts_of(fixture_name), targets({id}), table(), Gate{});
   return file.targets.at(0).verdict;
 }
 
@@ -77,30 +77,58 @@ TEST_CASE("GLIBC_PRIVATE fails everywhere", "[rules]") {
 
 TEST_CASE("summary: oldest per family, passed list, score; --fail-on warn", "[rules]") {
   auto selected = targets({"centos-7", "rhel-8", "rhel-9", "ubuntu-18.04", "ubuntu-20.04"});
-  FileReport file = report_file(facts_of("glibc-2.28"), selected, Gate{});
+  FileReport file = report_file(facts_of("glibc-2.28"), selected, table(), Gate{});
   CHECK(file.status == FileStatus::fail);
   CHECK(file.summary.oldest_per_family.at("rhel") == "rhel-8");
   CHECK(file.summary.oldest_per_family.at("ubuntu") == "ubuntu-20.04");
   CHECK(file.summary.passed == std::vector<std::string>{"rhel-8", "rhel-9", "ubuntu-20.04"});
   CHECK(file.summary.score == Approx(0.6));
 
-  FileReport warned = report_file(facts_of("static-glibc-nss"), targets({"debian-12"}), Gate{});
+  FileReport warned =
+      report_file(facts_of("static-glibc-nss"), targets({"debian-12"}), table(), Gate{});
   CHECK(warned.status == FileStatus::pass);
-  FileReport gated = report_file(facts_of("static-glibc-nss"), targets({"debian-12"}), Gate{true});
+  FileReport gated =
+      report_file(facts_of("static-glibc-nss"), targets({"debian-12"}), table(), Gate{true});
   CHECK(gated.status == FileStatus::fail);
 }
 
 TEST_CASE("exit code: errors outrank violations", "[rules]") {
   Report report;
-  report.files.push_back(report_file(facts_of("glibc-2.17"), targets({"centos-7"}), Gate{}));
+  report.files.push_back(
+      report_file(facts_of("glibc-2.17"), targets({"centos-7"}), table(), Gate{}));
   report.summary = summarize_run(report.files);
   CHECK(exit_code(report) == exit_ok);
-  report.files.push_back(report_file(facts_of("glibc-2.39"), targets({"centos-7"}), Gate{}));
+  report.files.push_back(
+      report_file(facts_of("glibc-2.39"), targets({"centos-7"}), table(), Gate{}));
   report.summary = summarize_run(report.files);
   CHECK(exit_code(report) == exit_violations);
-  report.files.push_back(report_file(FileError{"x", ErrorKind::not_elf, "no"}, {}, Gate{}));
+  report.files.push_back(
+      report_file(FileError{"x", ErrorKind::not_elf, "no"}, {}, table(), Gate{}));
   report.summary = summarize_run(report.files);
   CHECK(exit_code(report) == exit_input_error);
+}
+
+}  // namespace portcheck::test
+
+namespace portcheck::test {
+
+TEST_CASE("CA locations: the RHEL path works on RHEL only, the Debian path on Debian", "[rules]") {
+  expect("tls-ca-path-rhel", {"rhel-9", "centos-7", "amazonlinux-2023"},
+         {"debian-12", "ubuntu-24.04"});
+  expect("tls-ca-path-debian", {"debian-12", "ubuntu-24.04"}, {"rhel-9", "sles-15"});
+}
+
+TEST_CASE("a libssl.so.1.1 consumer: ubuntu-20.04 pass, rhel-9 warn, debian-12 fail", "[rules]") {
+  CHECK(verdict("openssl-1.1-consumer", "ubuntu-20.04") == Verdict::pass);
+  CHECK(verdict("openssl-1.1-consumer", "rhel-9") == Verdict::warn);
+  CHECK(verdict("openssl-1.1-consumer", "debian-12") == Verdict::fail);
+}
+
+TEST_CASE("TLS stacks that carry or find their roots pass everywhere they load", "[rules]") {
+  expect("tls-rustls-webpki", {"debian-12", "rhel-9", "alpine-3.22", "sles-15"}, {});
+  expect("tls-rustls-native", {"debian-12", "rhel-9", "alpine-3.22", "sles-15"}, {});
+  expect("tls-go-tls", {"debian-12", "rhel-9", "alpine-3.22", "sles-15"}, {});
+  expect("tls-static-openssl", {}, {"debian-12", "rhel-9"});
 }
 
 }  // namespace portcheck::test

@@ -1,0 +1,163 @@
+// TLS rules: the TLS library a target must provide, whether the file will find CA certificates
+// there, a linked-in OpenSSL's build-machine OPENSSLDIR, and a linked-in OpenSSL past support.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "support.hpp"
+
+namespace portcheck::rules {
+namespace {
+
+bool listed(const std::vector<std::string>& list, const std::string& item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+std::string tls_hint(const Facts& facts) {
+  if (facts.elf.toolchain.rust) {
+    return "use rustls instead of OpenSSL (reqwest: the `rustls-tls` feature), or ";
+  }
+  if (facts.elf.toolchain.go) return "use Go's crypto/tls (CGO_ENABLED=0), or ";
+  return "link OpenSSL statically (mind its OPENSSLDIR), or ";
+}
+
+void check_tls_library(const Facts& facts, const Target& target, const BaselineTable&,
+                       std::vector<Finding>& out) {
+  for (const auto& soname : facts.tls.libraries) {
+    if (auto finding = library_finding(facts, target, soname, "tls-library", tls_hint(facts))) {
+      out.push_back(*finding);
+    }
+  }
+}
+
+// The directory OpenSSL on the target is configured with: the parent of its certs directory
+// (/etc/ssl on Debian, SUSE and Alpine; /etc/pki/tls on RHEL and Fedora).
+std::string target_openssldir(const Target& target) {
+  for (const auto& dir : target.ca_dirs) {
+    auto slash = dir.rfind("/certs");
+    if (slash != std::string::npos && slash + 6 == dir.size()) return dir.substr(0, slash);
+  }
+  return "";
+}
+
+std::string env_hint(const Facts& facts, const Target& target) {
+  const auto& env = facts.tls.env_overrides;
+  std::vector<std::string> parts;
+  if (listed(env, "SSL_CERT_FILE") && !target.ca_files.empty()) {
+    parts.push_back("SSL_CERT_FILE=" + target.ca_files.front());
+  }
+  if (listed(env, "SSL_CERT_DIR") && !target.ca_dirs.empty()) {
+    parts.push_back("SSL_CERT_DIR=" + target.ca_dirs.front());
+  }
+  if (parts.empty()) return "";
+  return "on " + target.id + " set " + short_list(parts, parts.size()) + ", or ";
+}
+
+void check_ca_bundle(const Facts& facts, const Target& target, const BaselineTable&,
+                     std::vector<Finding>& out) {
+  const TlsFacts& tls = facts.tls;
+  if (tls.roots == "embedded" || target.ca_files.empty()) return;
+  // Probing crates look in every usual place; they find any store the target has.
+  if (facts.elf.tls_markers.native_certs || facts.elf.tls_markers.openssl_probe) return;
+  std::vector<std::string> present, absent;
+  for (const auto& path : tls.cert_paths) {
+    bool there = listed(target.ca_files, path) || listed(target.ca_dirs, path);
+    (there ? present : absent).push_back(path);
+  }
+  if (absent.empty()) return;
+  // The target's own TLS library reads the target's store whatever the file names itself.
+  bool falls_back = tls.linkage == "dynamic";
+  if (!present.empty() || falls_back) {
+    out.push_back(
+        {"ca-bundle", Severity::info,
+         fmt::format("names CA locations that {} does not have: {}", target.id, short_list(absent)),
+         "", absent});
+    return;
+  }
+  out.push_back({"ca-bundle", Severity::fail,
+                 fmt::format("looks for CA certificates only in {}; {} keeps them in {}: every TLS "
+                             "peer will fail verification",
+                             short_list(absent), target.id, short_list(target.ca_files, 1)),
+                 env_hint(facts, target) +
+                     "search the known distribution locations (rustls-native-certs, "
+                     "openssl-probe), or embed roots (webpki-roots)",
+                 absent});
+}
+
+bool build_machine_dir(const std::string& dir) {
+  for (const char* prefix : {"/usr/local/", "/opt/", "/home/", "/tmp/", "/build", "/nix/store/"}) {
+    if (dir.rfind(prefix, 0) == 0) return true;
+  }
+  return false;
+}
+
+void check_openssldir(const Facts& facts, const Target& target, const BaselineTable&,
+                      std::vector<Finding>& out) {
+  const TlsFacts& tls = facts.tls;
+  if (tls.linkage != "static" || !tls.openssldir) return;
+  std::string wanted = target_openssldir(target);
+  if (*tls.openssldir == wanted || (wanted.empty() && !build_machine_dir(*tls.openssldir))) return;
+  std::string need = wanted.empty() ? "the target's CA directory" : wanted;
+  out.push_back({"openssl-dir",
+                 Severity::warn,
+                 fmt::format("linked-in OpenSSL looks for its configuration and CA certificates in "
+                             "OPENSSLDIR {}; {} would need {}",
+                             *tls.openssldir, target.id, need),
+                 fmt::format("build OpenSSL with --openssldir={} (one build per target family), or "
+                             "{}load the CA store explicitly",
+                             need, env_hint(facts, target)),
+                 {*tls.openssldir}});
+}
+
+// OpenSSL 1.x lines are three numbers (1.1.1), 3.x and later two (3.0).
+std::vector<int> release_line(const std::vector<int>& version) {
+  size_t keep = !version.empty() && version[0] < 3 ? 3 : 2;
+  return {version.begin(), version.begin() + std::min(keep, version.size())};
+}
+
+std::optional<std::vector<int>> openssl_numbers(const std::string& text) {
+  // "OpenSSL 1.1.1k  25 Mar 2021" -> 1.1.1
+  auto start = text.find(' ');
+  if (start == std::string::npos) return std::nullopt;
+  auto end = text.find_first_not_of("0123456789.", start + 1);
+  return parse_dotted(text.substr(start + 1, end - start - 1));
+}
+
+void check_openssl_support(const Facts& facts, const Target&, const BaselineTable& table,
+                           std::vector<Finding>& out) {
+  const TlsFacts& tls = facts.tls;
+  if (tls.linkage != "static" || tls.stack != "openssl" || !tls.version) return;
+  auto numbers = openssl_numbers(*tls.version);
+  if (!numbers) return;
+  std::vector<int> line = release_line(*numbers);
+  for (const auto& known : table.openssl_lines) {
+    if (known.line != line || known.end_of_support >= table.table_date) continue;
+    out.push_back({"openssl-support",
+                   Severity::warn,
+                   fmt::format("linked-in {} belongs to the {} line, whose upstream support ended "
+                               "on {}",
+                               *tls.version, dotted(line), known.end_of_support),
+                   "update the linked-in OpenSSL to a supported line (3.5 LTS or newer), or use "
+                   "rustls",
+                   {*tls.version}});
+  }
+}
+
+}  // namespace
+
+extern const Rule kTlsLibraryRule{"tls-library",
+                                  "libssl/libcrypto and other TLS libraries on the "
+                                  "target",
+                                  check_tls_library};
+extern const Rule kCaBundleRule{"ca-bundle",
+                                "CA certificate locations the file knows, on the "
+                                "target",
+                                check_ca_bundle};
+extern const Rule kOpenssldirRule{"openssl-dir",
+                                  "linked-in OpenSSL with a build-machine "
+                                  "OPENSSLDIR",
+                                  check_openssldir};
+extern const Rule kOpensslSupportRule{"openssl-support", "linked-in OpenSSL past upstream support",
+                                      check_openssl_support};
+
+}  // namespace portcheck::rules
