@@ -5,10 +5,11 @@ set -euo pipefail
 
 build_packages=(
   build-essential cmake pkg-config
-  liblief-dev libmbedtls-dev libcli11-dev libfmt-dev nlohmann-json3-dev
+  liblief-dev libmbedtls-dev libcli11-dev libfmt-dev nlohmann-json3-dev libarchive-dev
 )
 test_packages=(
   catch2 binutils musl-tools gcc-aarch64-linux-gnu libc6-dev-arm64-cross file clang-format git
+  python3-jsonschema zip
 )
 
 want=("${build_packages[@]}")

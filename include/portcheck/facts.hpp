@@ -127,8 +127,11 @@ struct Facts {
   ElfFacts elf;
   LibcFlavour libc = LibcFlavour::unknown;
   Requirements requirements;
-  // NEEDED sonames found beside the file through an $ORIGIN RPATH/RUNPATH: the release's own.
+  std::string release;  // the command-line argument the file was found under
+  // NEEDED sonames the release itself provides, found the way the dynamic loader would
+  // (RPATH/RUNPATH with $ORIGIN, $LIB, $PLATFORM), and where: the release's own libraries.
   std::vector<std::string> bundled;
+  std::vector<std::string> bundled_paths;  // parallel to `bundled`
   TlsFacts tls;
 };
 

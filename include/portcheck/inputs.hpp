@@ -1,8 +1,13 @@
-// The inputs stage: paths named by the user -> byte sources. Never writes, never executes, never
-// blocks on a special file.
+// The inputs stage: paths named by the user -> byte sources, in a stable order. Directories are
+// walked (sorted, symlinks followed once, loops detected), archives read in place with
+// libarchive (tar in any compression, zip and wheels, npm tarballs, .deb), nested archives one
+// level deep. Never writes, never executes, never blocks on a special file.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,9 +21,45 @@ struct InputFile {
   std::vector<uint8_t> bytes;
 };
 
-Result<InputFile> read_input(const std::string& path);
+// One ELF file to analyse, or an input that could not be read.
+struct InputItem {
+  std::string path;       // as named, "dir/sub/tool", or "release.tar.gz!/bin/tool"
+  std::string release;    // the command-line argument it was found under
+  std::string disk_path;  // where it is on disk; empty inside archives
+  std::vector<uint8_t> bytes;
+  std::optional<FileError> error;
+};
 
-// NEEDED sonames present beside the file through $ORIGIN in its RPATH/RUNPATH.
-std::vector<std::string> find_bundled(const std::string& path, const ElfFacts& elf);
+struct WalkOptions {
+  std::vector<std::string> excludes;  // globs, matched against the path and the base name
+};
+
+// A second name of a file of the release: a symlink (libfoo.so.1 -> libfoo.so.1.2.3) or a
+// hard link. The file is analysed once, under its own name; the loader may find it by either.
+struct PathAlias {
+  std::string alias;
+  std::string target;
+};
+
+struct WalkStats {
+  size_t skipped = 0;        // files in directories and archives that are not ELF
+  size_t symlink_loops = 0;  // directory symlinks not followed again
+  size_t excluded = 0;       // files and directories left out by --exclude
+  std::vector<PathAlias> aliases;
+};
+
+using InputSink = std::function<void(InputItem)>;
+
+// Hands every input to `sink`, in order: the arguments in turn, directory entries sorted by name,
+// archive members in archive order. A file named directly that is not ELF is an error item.
+void walk_inputs(const std::vector<std::string>& args, const WalkOptions& options,
+                 const InputSink& sink, WalkStats& stats);
+
+// Reads a regular file (at most `limit` bytes); directories and special files are errors.
+Result<InputFile> read_input(const std::string& path, size_t limit = SIZE_MAX);
+
+// Kinds of content told apart by their first bytes.
+bool has_elf_magic(const std::vector<uint8_t>& bytes);
+bool has_archive_magic(const std::vector<uint8_t>& bytes);
 
 }  // namespace portcheck

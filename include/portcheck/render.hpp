@@ -9,6 +9,7 @@ namespace portcheck {
 
 struct TextStyle {
   bool color = false;
+  bool tree = false;  // print each file's dependency tree
 };
 
 std::string render_text(const Report& report, const TextStyle& style);

@@ -30,13 +30,39 @@ struct FileSummary {
   double score = 0;  // passed / selected
 };
 
+// One NEEDED library in a file's dependency tree (--tree).
+struct DependencyNode {
+  std::string soname;
+  std::string status;                   // bundled, system, not-default, missing
+  std::string path;                     // the release file that provides it, for bundled libraries
+  std::vector<std::string> missing_on;  // targets that lack it (missing) or need a package
+  std::vector<DependencyNode> children;
+};
+
 struct FileReport {
   std::string path;
+  std::string release;
   FileStatus status = FileStatus::pass;
   std::optional<Facts> facts;      // set unless status is error
   std::optional<FileError> error;  // set when status is error
   std::vector<TargetVerdict> targets;
   FileSummary summary;
+  std::vector<std::string> loads;  // release libraries it loads, whose findings it includes
+  std::vector<DependencyNode> tree;
+};
+
+// A release as a whole: every target's verdict is its worst file's.
+struct ReleaseTarget {
+  std::string target_id;
+  Verdict verdict = Verdict::pass;
+  std::vector<std::string> held_back_by;  // files whose verdict is the release's (when not pass)
+};
+
+struct ReleaseReport {
+  std::string path;
+  size_t files = 0, errors = 0;
+  std::vector<ReleaseTarget> targets;
+  std::map<std::string, std::string> oldest_per_family;
 };
 
 struct RunSummary {
@@ -48,7 +74,9 @@ struct Report {
   std::string table_date;
   std::vector<std::string> selected_targets;
   std::vector<FileReport> files;
+  std::vector<ReleaseReport> releases;  // for directories and archives
   RunSummary summary;
+  size_t skipped = 0;  // files in directories and archives that are not ELF
 };
 
 struct Gate {
@@ -57,9 +85,17 @@ struct Gate {
 
 enum ExitCode { exit_ok = 0, exit_violations = 1, exit_usage = 2, exit_input_error = 3 };
 
-// Scores one analysed file against the selected targets (in table order).
+// Scores one analysed file against the selected targets (in table order). The findings of the
+// release libraries it loads (`loads`, from bundled_closure) count toward its verdicts.
 FileReport report_file(Result<Facts> analysed, const std::vector<const Target*>& targets,
-                       const BaselineTable& table, const Gate& gate);
+                       const BaselineTable& table, const Gate& gate,
+                       const std::vector<const Facts*>& loads = {});
+// The verdict of each release as a whole, from its files' reports.
+ReleaseReport report_release(const std::string& path, const std::vector<const FileReport*>& files,
+                             const std::vector<const Target*>& targets);
+// The dependency tree of a reported file, with each library's standing on the targets.
+std::vector<DependencyNode> dependency_tree(const FileReport& file,
+                                            const std::vector<const Facts*>& release_files);
 RunSummary summarize_run(const std::vector<FileReport>& files);
 ExitCode exit_code(const Report& report);
 const char* to_string(FileStatus status);

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <iostream>
+#include <thread>
 
 #include "portcheck/report.hpp"
 #include "version.hpp"
@@ -50,6 +51,13 @@ ParsedArgs parse_args(int argc, char** argv) {
       ->check(CLI::IsMember({"warn", "fail"}))
       ->capture_default_str();
   paths->excludes(list);
+  plan.jobs = std::max(1u, std::thread::hardware_concurrency());
+  app.add_option("-j,--jobs", plan.jobs, "files analysed at once (default: the number of cores)")
+      ->check(CLI::Range(1u, 1024u));
+  app.add_option("--exclude", plan.excludes,
+                 "leave out files and directories matching GLOB (path or base name); repeatable")
+      ->allow_extra_args(false);
+  app.add_flag("--tree", plan.tree, "print each file's dependency tree (bundled, system, missing)");
   app.set_version_flag("--version", std::string("portcheck ") + kVersion);
   try {
     app.parse(argc, argv);

@@ -20,6 +20,9 @@ struct RunPlan {
   std::optional<std::string> baselines_file;
   bool list_targets = false;
   Gate gate;
+  unsigned jobs = 1;                  // files analysed at once
+  std::vector<std::string> excludes;  // globs left out of directories and archives
+  bool tree = false;                  // print each file's dependency tree
 };
 
 // Either a plan, or the exit code to leave with (after --help, --version or a usage error,

@@ -1,36 +1,152 @@
-// The pipeline, read top to bottom: baselines -> targets -> inputs -> load -> facts -> rules and
-// report -> render -> output.
+// The pipeline, read top to bottom: baselines -> targets -> inputs and load (in parallel) ->
+// releases -> rules and report -> render -> output.
 #include "run.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <deque>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <memory>
+#include <set>
 
+#include "pool.hpp"
 #include "portcheck/derive.hpp"
 #include "portcheck/inputs.hpp"
 #include "portcheck/load.hpp"
+#include "portcheck/release.hpp"
 #include "portcheck/render.hpp"
 #include "portcheck/report.hpp"
+#include "progress.hpp"
 #include "targets.hpp"
 #include "version.hpp"
 
 namespace portcheck::cli {
 namespace {
 
-Result<Facts> analyse(const std::string& path) {
-  // inputs: the bytes, or why they cannot be had (missing, unreadable, a directory)
-  Result<InputFile> input = read_input(path);
-  if (auto* error = std::get_if<FileError>(&input)) return *error;
+// Libraries of a release loaded from disk only to score the files that load them.
+constexpr size_t kMaxNeighbours = 4096;
+
+Result<Facts> analyse(const InputItem& item) {
+  if (item.error) return *item.error;
   // load: what the ELF records, checked against the file so damage is an error
-  Result<ElfFacts> elf = load_elf(path, std::get<InputFile>(input).bytes);
+  Result<ElfFacts> elf = load_elf(item.path, item.bytes);
   if (auto* error = std::get_if<FileError>(&elf)) return *error;
-  // facts: libc flavour, highest version per family, culprits, bundled libraries
-  Facts facts = derive_facts(path, std::move(std::get<ElfFacts>(elf)));
-  facts.bundled = find_bundled(path, facts.elf);
+  // facts: libc flavour, highest version per family, culprits, TLS
+  Facts facts = derive_facts(item.path, std::move(std::get<ElfFacts>(elf)));
+  facts.release = item.release;
   return facts;
+}
+
+struct Analysed {
+  std::vector<std::shared_ptr<Result<Facts>>> files;  // in input order
+  std::deque<Facts> neighbours;  // release libraries found on disk; stable addresses
+  WalkStats stats;
+};
+
+// Every input analysed on `jobs` threads; results land in input order whatever the timing.
+Analysed analyse_inputs(const RunPlan& plan) {
+  Analysed analysed;
+  Progress progress;
+  WorkerPool pool(plan.jobs);
+  auto submit = [&](InputItem item) {
+    auto slot = std::make_shared<Result<Facts>>(FileError{});
+    analysed.files.push_back(slot);
+    pool.submit([slot, item = std::move(item), &progress]() {
+      *slot = analyse(item);
+      progress.file_done();
+    });
+  };
+  walk_inputs(plan.paths, WalkOptions{plan.excludes}, submit, analysed.stats);
+  pool.wait();
+  return analysed;
+}
+
+bool is_file(const std::string& path) {
+  struct stat info {};
+  return ::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode);
+}
+
+// A file named alone still has its release around it on disk: libraries its RUNPATH finds
+// through $ORIGIN are loaded too, so their needs count toward its verdict.
+void load_disk_neighbours(Analysed& analysed) {
+  std::set<std::string> known;
+  for (const auto& alias : analysed.stats.aliases) known.insert(normalize_path(alias.alias));
+  std::vector<const Facts*> queue;
+  for (const auto& slot : analysed.files) {
+    if (const auto* facts = std::get_if<Facts>(slot.get())) {
+      known.insert(normalize_path(facts->path));
+      queue.push_back(facts);
+    }
+  }
+  for (size_t i = 0; i < queue.size() && analysed.neighbours.size() < kMaxNeighbours; ++i) {
+    const Facts& facts = *queue[i];
+    if (facts.path.find("!/") != std::string::npos) continue;  // archives hold their own
+    for (const auto& dir : library_search_dirs(facts.path, facts.elf)) {
+      for (const auto& soname : facts.elf.needed) {
+        std::string candidate = normalize_path(dir + "/" + soname);
+        if (known.count(candidate) || !is_file(candidate)) continue;
+        known.insert(candidate);
+        Result<InputFile> input = read_input(candidate);
+        if (!std::holds_alternative<InputFile>(input)) continue;
+        InputItem item{candidate, facts.release, candidate, std::get<InputFile>(input).bytes, {}};
+        Result<Facts> loaded = analyse(item);
+        if (auto* library = std::get_if<Facts>(&loaded)) {
+          if (analysed.neighbours.size() >= kMaxNeighbours) break;
+          analysed.neighbours.push_back(std::move(*library));
+          queue.push_back(&analysed.neighbours.back());
+        }
+      }
+    }
+  }
+}
+
+std::map<std::string, std::vector<Facts*>> releases_of(Analysed& analysed) {
+  std::map<std::string, std::vector<Facts*>> releases;
+  for (auto& slot : analysed.files) {
+    if (auto* facts = std::get_if<Facts>(slot.get())) releases[facts->release].push_back(facts);
+  }
+  for (auto& facts : analysed.neighbours) releases[facts.release].push_back(&facts);
+  return releases;
+}
+
+Report build_report(const RunPlan& plan, Analysed& analysed, const BaselineTable& table,
+                    const std::vector<const Target*>& targets) {
+  Report report{kVersion, table.table_date, {}, {}, {}, {}, analysed.stats.skipped};
+  for (const Target* target : targets) report.selected_targets.push_back(target->id);
+  auto releases = releases_of(analysed);
+  std::vector<std::pair<std::string, std::string>> aliases;
+  for (const auto& alias : analysed.stats.aliases) aliases.emplace_back(alias.alias, alias.target);
+  for (auto& [name, files] : releases) resolve_release(files, aliases);
+  std::map<std::string, std::vector<const FileReport*>> by_release;
+  report.files.reserve(analysed.files.size());
+  for (const auto& slot : analysed.files) {
+    std::vector<const Facts*> loads, release_files;
+    if (const auto* facts = std::get_if<Facts>(slot.get())) {
+      release_files.assign(releases[facts->release].begin(), releases[facts->release].end());
+      loads = bundled_closure(*facts, release_files);
+    }
+    report.files.push_back(report_file(*slot, targets, table, plan.gate, loads));
+    if (plan.tree) report.files.back().tree = dependency_tree(report.files.back(), release_files);
+  }
+  // A directory or an archive is a release: one verdict per target for the whole of it.
+  std::map<std::string, bool> is_release;
+  for (const auto& file : report.files) {
+    const std::string& release = file.release.empty() ? file.path : file.release;
+    by_release[release].push_back(&file);
+    is_release[release] = is_release[release] || file.path != release;
+  }
+  for (const auto& path : plan.paths) {
+    if (is_release[path] && by_release.count(path)) {
+      report.releases.push_back(report_release(path, by_release[path], targets));
+      is_release[path] = false;  // a path named twice is summarised once
+    }
+  }
+  report.summary = summarize_run(report.files);
+  return report;
 }
 
 std::optional<BaselineTable> load_table(const RunPlan& plan) {
@@ -88,19 +204,19 @@ bool write_output(const RunPlan& plan, const std::string& text) {
   return static_cast<bool>(file);
 }
 
+// Each bad input gets its one-line error on stderr, unless the text report itself (which lists
+// it) goes to the same terminal: there it would only be said twice.
+bool errors_shown_on_terminal(const RunPlan& plan) {
+  return plan.format == Format::text && !plan.output_file && ::isatty(STDOUT_FILENO) &&
+         ::isatty(STDERR_FILENO);
+}
+
 void print_errors(const Report& report) {
   for (const auto& file : report.files) {
     if (!file.error) continue;
     std::cerr << "portcheck: " << file.path << ": " << to_string(file.error->kind) << ": "
               << file.error->message << "\n";
   }
-}
-
-// Each bad input gets its one-line error on stderr, unless the text report itself (which lists
-// it) goes to the same terminal: there it would only be said twice.
-bool errors_shown_on_terminal(const RunPlan& plan) {
-  return plan.format == Format::text && !plan.output_file && ::isatty(STDOUT_FILENO) &&
-         ::isatty(STDERR_FILENO);
 }
 
 int finish(const RunPlan& plan, const std::string& text) {
@@ -131,16 +247,16 @@ int run(const RunPlan& plan) {
     std::cerr << "portcheck: " << selection.error << "\n";
     return exit_usage;
   }
-  // analyse and report: facts per file, scored by every rule on every selected target
-  Report report{kVersion, table->table_date, {}, {}, {}};
-  for (const Target* target : selection.targets) report.selected_targets.push_back(target->id);
-  for (const auto& path : plan.paths) {
-    report.files.push_back(report_file(analyse(path), selection.targets, *table, plan.gate));
-  }
-  report.summary = summarize_run(report.files);
+  // inputs and load: every file of every directory and archive, on all cores
+  Analysed analysed = analyse_inputs(plan);
+  // releases: libraries beside a named file, then NEEDED resolved inside each release
+  load_disk_neighbours(analysed);
+  // report: every rule on every selected target, the release libraries' findings included
+  Report report = build_report(plan, analysed, *table, selection.targets);
   // render: the report as the user asked for it; errors also go to stderr, one line each
-  std::string text = plan.format == Format::json ? render_json(report)
-                                                 : render_text(report, TextStyle{plan.color});
+  std::string text = plan.format == Format::json
+                         ? render_json(report)
+                         : render_text(report, TextStyle{plan.color, plan.tree});
   if (!errors_shown_on_terminal(plan)) print_errors(report);
   int written = finish(plan, text);
   return written != exit_ok ? written : exit_code(report);

@@ -34,7 +34,7 @@ Result<InputFile> read_all(const std::string& path, int fd, off_t size) {
 
 }  // namespace
 
-Result<InputFile> read_input(const std::string& path) {
+Result<InputFile> read_input(const std::string& path, size_t limit) {
   struct stat info {};
   if (::stat(path.c_str(), &info) != 0) return from_errno(path, errno);
   if (S_ISDIR(info.st_mode)) {
@@ -45,7 +45,9 @@ Result<InputFile> read_input(const std::string& path) {
   }
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return from_errno(path, errno);
-  Result<InputFile> result = read_all(path, fd, info.st_size);
+  off_t wanted =
+      static_cast<uint64_t>(info.st_size) > limit ? static_cast<off_t>(limit) : info.st_size;
+  Result<InputFile> result = read_all(path, fd, wanted);
   ::close(fd);
   return result;
 }

@@ -81,6 +81,38 @@ Json tls_json(const TlsFacts& tls) {
               {"roots", tls.roots}};
 }
 
+Json tree_json(const std::vector<DependencyNode>& nodes) {
+  Json list = Json::array();
+  for (const auto& node : nodes) {
+    Json item{{"soname", node.soname}, {"status", node.status}};
+    if (!node.path.empty()) item["path"] = node.path;
+    if (!node.missing_on.empty()) item["targets"] = node.missing_on;
+    if (!node.children.empty()) item["needs"] = tree_json(node.children);
+    list.push_back(item);
+  }
+  return list;
+}
+
+Json releases_json(const std::vector<ReleaseReport>& releases) {
+  Json list = Json::array();
+  for (const auto& release : releases) {
+    Json targets = Json::array();
+    for (const auto& target : release.targets) {
+      targets.push_back({{"id", target.target_id},
+                         {"verdict", to_string(target.verdict)},
+                         {"held_back_by", target.held_back_by}});
+    }
+    Json oldest = Json::object();
+    for (const auto& [family, id] : release.oldest_per_family) oldest[family] = id;
+    list.push_back({{"path", release.path},
+                    {"files", release.files},
+                    {"errors", release.errors},
+                    {"targets", targets},
+                    {"oldest_per_family", oldest}});
+  }
+  return list;
+}
+
 Json targets_json(const FileReport& file) {
   Json targets = Json::array();
   for (const auto& target : file.targets) {
@@ -126,6 +158,8 @@ Json file_json(const FileReport& file) {
                         {"uses_nss", libc.uses_nss}};
   out["bundled"] = facts.bundled;
   out["tls"] = tls_json(facts.tls);
+  out["loads"] = file.loads;
+  if (!file.tree.empty()) out["tree"] = tree_json(file.tree);
   out["targets"] = targets_json(file);
   out["summary"] = summary_json(file.summary);
   return out;
@@ -142,11 +176,13 @@ std::string render_json(const Report& report) {
            {"table_date", report.table_date},
            {"targets", report.selected_targets},
            {"files", files},
+           {"releases", releases_json(report.releases)},
            {"summary",
             {{"files", run.files},
              {"passed", run.passed},
              {"failed", run.failed},
-             {"errors", run.errors}}}};
+             {"errors", run.errors},
+             {"skipped", report.skipped}}}};
   // Symbol names and paths are bytes from the file, not always UTF-8.
   return out.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }

@@ -185,7 +185,17 @@ void append_summary(std::string& out, const FileReport& file) {
   append_hints(out, file);
 }
 
-void append_file(std::string& out, const FileReport& file, const Painter& p) {
+void append_tree(std::string& out, const std::vector<DependencyNode>& nodes, int depth) {
+  for (const auto& node : nodes) {
+    std::string where = node.path.empty() ? "" : " => " + node.path;
+    std::string targets = node.missing_on.empty() ? "" : " on " + join(node.missing_on, ", ");
+    out += fmt::format("  {:{}}{}{} [{}{}]\n", "", 2 + depth * 2, node.soname, where, node.status,
+                       targets);
+    append_tree(out, node.children, depth + 1);
+  }
+}
+
+void append_file(std::string& out, const FileReport& file, const Painter& p, bool tree) {
   if (file.error) {
     out += fmt::format("{}: {}: {}: {}\n", p.bold(file.path), p.red("error"),
                        to_string(file.error->kind), file.error->message);
@@ -197,8 +207,37 @@ void append_file(std::string& out, const FileReport& file, const Painter& p) {
                   to_string(facts.elf.elf_class), to_string(facts.elf.type), to_string(facts.libc));
   append_headlines(out, facts, p);
   append_details(out, facts);
+  append_row(out, "loads", join(file.loads, " "));
+  if (tree && !file.tree.empty()) {
+    out += "  tree\n";
+    append_tree(out, file.tree, 0);
+  }
   append_matrix(out, file, p);
   append_summary(out, file);
+}
+
+std::string short_list(const std::vector<std::string>& items, size_t shown) {
+  std::vector<std::string> head(items.begin(), items.begin() + std::min(shown, items.size()));
+  std::string text = join(head, ", ");
+  if (items.size() > shown) text += fmt::format(" and {} more", items.size() - shown);
+  return text;
+}
+
+void append_release(std::string& out, const ReleaseReport& release, const Painter& p) {
+  out += fmt::format("\n{}: release of {} ELF files", p.bold(release.path), release.files);
+  out += release.errors ? fmt::format(", {} could not be analysed\n", release.errors) : "\n";
+  for (const auto& target : release.targets) {
+    std::string reason =
+        target.held_back_by.empty() ? "" : "held back by " + short_list(target.held_back_by, 3);
+    out += fmt::format("  {:<20}{}{}\n", target.target_id,
+                       reason.empty() ? p.paint(to_string(target.verdict), "32")
+                                      : painted_verdict(target.verdict, p),
+                       reason);
+  }
+  std::vector<std::string> oldest;
+  for (const auto& [family, id] : release.oldest_per_family) oldest.push_back(id);
+  out += oldest.empty() ? "  runs on none of the targets\n"
+                        : "  oldest it runs on (pass or warn): " + join(oldest, ", ") + "\n";
 }
 
 }  // namespace
@@ -216,12 +255,14 @@ std::string render_text(const Report& report, const TextStyle& style) {
   std::string out;
   for (size_t i = 0; i < report.files.size(); ++i) {
     if (i > 0) out += "\n";
-    append_file(out, report.files[i], painter);
+    append_file(out, report.files[i], painter, style.tree);
   }
+  for (const auto& release : report.releases) append_release(out, release, painter);
   const RunSummary& run = report.summary;
   if (run.files > 1) {
-    out += fmt::format("\n{} files: {} passed, {} failed, {} could not be analysed\n", run.files,
+    out += fmt::format("\n{} files: {} passed, {} failed, {} could not be analysed", run.files,
                        run.passed, run.failed, run.errors);
+    out += report.skipped ? fmt::format("; {} other files skipped\n", report.skipped) : "\n";
   }
   return out;
 }

@@ -42,10 +42,19 @@ FileStatus status_of(const std::vector<TargetVerdict>& verdicts, const Gate& gat
   return FileStatus::pass;
 }
 
+// A loaded library's findings, said of the file that loads it.
+std::vector<Finding> findings_via(const Facts& library, const Target& target,
+                                  const BaselineTable& table) {
+  std::vector<Finding> findings = evaluate(library, target, table);
+  for (auto& finding : findings) finding.message = "via " + library.path + ": " + finding.message;
+  return findings;
+}
+
 }  // namespace
 
 FileReport report_file(Result<Facts> analysed, const std::vector<const Target*>& targets,
-                       const BaselineTable& table, const Gate& gate) {
+                       const BaselineTable& table, const Gate& gate,
+                       const std::vector<const Facts*>& loads) {
   FileReport file;
   if (auto* error = std::get_if<FileError>(&analysed)) {
     file.path = error->path;
@@ -55,16 +64,51 @@ FileReport report_file(Result<Facts> analysed, const std::vector<const Target*>&
   }
   file.facts = std::move(std::get<Facts>(analysed));
   file.path = file.facts->path;
+  file.release = file.facts->release;
+  for (const Facts* library : loads) file.loads.push_back(library->path);
   // Object files and core dumps are not loaded by anyone: there is nothing to judge per target.
   FileType type = file.facts->elf.type;
   if (type == FileType::relocatable || type == FileType::core) return file;
   for (const Target* target : targets) {
     std::vector<Finding> findings = evaluate(*file.facts, *target, table);
+    for (const Facts* library : loads) {
+      for (auto& finding : findings_via(*library, *target, table)) findings.push_back(finding);
+    }
     file.targets.push_back({target->id, verdict_of(findings), std::move(findings)});
   }
   file.summary = summarize(file.targets, targets);
   file.status = status_of(file.targets, gate);
   return file;
+}
+
+ReleaseReport report_release(const std::string& path, const std::vector<const FileReport*>& files,
+                             const std::vector<const Target*>& targets) {
+  ReleaseReport release;
+  release.path = path;
+  for (const auto* file : files) {
+    ++release.files;
+    if (file->status == FileStatus::error) ++release.errors;
+  }
+  std::map<std::string, const Target*> oldest;
+  for (size_t t = 0; t < targets.size(); ++t) {
+    ReleaseTarget verdict{targets[t]->id, Verdict::pass, {}};
+    for (const auto* file : files) {
+      if (t >= file->targets.size()) continue;
+      Verdict v = file->targets[t].verdict;
+      if (v > verdict.verdict) {
+        verdict.verdict = v;
+        verdict.held_back_by.clear();
+      }
+      if (v == verdict.verdict && v != Verdict::pass) verdict.held_back_by.push_back(file->path);
+    }
+    if (verdict.verdict != Verdict::fail) {
+      auto& current = oldest[targets[t]->family];
+      if (!current || targets[t]->released < current->released) current = targets[t];
+    }
+    release.targets.push_back(std::move(verdict));
+  }
+  for (const auto& [family, target] : oldest) release.oldest_per_family[family] = target->id;
+  return release;
 }
 
 RunSummary summarize_run(const std::vector<FileReport>& files) {

@@ -73,21 +73,21 @@ std::optional<Finding> library_finding(const Facts& facts, const Target& target,
                    fmt::format("document `{}` as a dependency, or {}", offer->package, bundle),
                    {soname}};
   }
-  return Finding{
-      rule,
-      Severity::info,
-      fmt::format("needs {}; the table does not say whether {} has it", soname, target.id),
-      "check that the target provides it, or " + bundle,
-      {soname}};
+  // Not bundled and not known to be installed: out of the box the loader will not find it.
+  return Finding{rule,
+                 Severity::warn,
+                 fmt::format("needs {}, which the table does not list for {}: not known to be "
+                             "installed there",
+                             soname, target.id),
+                 "check that the target provides it (and document the package), or " + bundle,
+                 {soname}};
 }
 
 namespace {
 
 void check_needed_libraries(const Facts& facts, const Target& target, const BaselineTable&,
                             std::vector<Finding>& out) {
-  bool wrong_libc = (facts.libc == LibcFlavour::glibc && is_musl_target(target)) ||
-                    (facts.libc == LibcFlavour::musl && is_glibc_target(target));
-  if (wrong_libc) return;  // libc-flavour already fails; every soname would be noise
+  if (wrong_libc(facts, target)) return;  // libc-flavour already fails; sonames would be noise
   for (const auto& soname : facts.elf.needed) {
     if (!tls_stack_of_soname(soname).empty()) continue;  // the tls-library rule speaks for these
     if (auto finding = library_finding(facts, target, soname, "needed-library", "")) {

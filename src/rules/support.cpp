@@ -22,6 +22,11 @@ std::string dotted(const std::vector<int>& numbers) {
 bool is_glibc_target(const Target& target) { return target.libc_flavour == "glibc"; }
 bool is_musl_target(const Target& target) { return target.libc_flavour == "musl"; }
 
+bool wrong_libc(const Facts& facts, const Target& target) {
+  return (facts.libc == LibcFlavour::glibc && is_musl_target(target)) ||
+         (facts.libc == LibcFlavour::musl && is_glibc_target(target));
+}
+
 std::vector<std::string> symbols_bound_to(const Facts& facts, const std::string& version) {
   std::vector<std::string> symbols;
   for (const auto& symbol : facts.requirements.culprits) {

@@ -16,6 +16,8 @@ std::optional<std::vector<int>> target_max(const Facts& facts, const Target& tar
 std::string dotted(const std::vector<int>& numbers);
 bool is_glibc_target(const Target& target);
 bool is_musl_target(const Target& target);
+// A glibc program on a musl target or the reverse: the libc-flavour rule's case.
+bool wrong_libc(const Facts& facts, const Target& target);
 
 // Symbols (as "symbol@VERSION") bound to a needed version; the version alone when none is.
 std::vector<std::string> symbols_bound_to(const Facts& facts, const std::string& version);

@@ -23,6 +23,7 @@ std::string tls_hint(const Facts& facts) {
 
 void check_tls_library(const Facts& facts, const Target& target, const BaselineTable&,
                        std::vector<Finding>& out) {
+  if (wrong_libc(facts, target)) return;  // libc-flavour already fails
   for (const auto& soname : facts.tls.libraries) {
     if (auto finding = library_finding(facts, target, soname, "tls-library", tls_hint(facts))) {
       out.push_back(*finding);

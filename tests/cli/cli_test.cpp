@@ -210,3 +210,98 @@ TEST_CASE("--baselines extends the table; a broken table is a usage error", "[cl
 }
 
 }  // namespace portcheck::test
+
+namespace portcheck::test {
+namespace {
+
+nlohmann::json release_json(const std::string& input, const std::string& extra = "") {
+  auto result = portcheck("--format json -t rhel-8,rhel-9 " + extra + " " + shell_quote(input));
+  return nlohmann::json::parse(result.out);
+}
+
+const nlohmann::json& file_named(const nlohmann::json& json, const std::string& suffix) {
+  for (const auto& file : json["files"]) {
+    std::string path = file["path"];
+    if (path.size() >= suffix.size() &&
+        path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      return file;
+    }
+  }
+  FAIL("no file ending in " << suffix);
+  throw;
+}
+
+}  // namespace
+
+TEST_CASE("a release: the bundled library's needs count, and it is not missing", "[cli]") {
+  for (const char* input :
+       {"release", "release.tar.gz", "release.zip", "release.deb", "nested.tar.gz"}) {
+    INFO(input);
+    auto json = release_json(fixture(input));
+    const auto& tool = file_named(json, "/bin/tool");
+    REQUIRE(tool["loads"].size() == 1);
+    CHECK(tool["loads"][0].get<std::string>().find("lib/libnew.so.1") != std::string::npos);
+    CHECK(tool["bundled"] == nlohmann::json({"libnew.so.1"}));
+    CHECK(tool["targets"][0]["verdict"] == "fail");  // rhel-8: the library needs glibc 2.34
+    CHECK(tool["targets"][1]["verdict"] == "pass");  // rhel-9
+    for (const auto& target : tool["targets"]) {
+      for (const auto& finding : target["findings"]) CHECK(finding["rule"] != "needed-library");
+    }
+    std::string message = tool["targets"][0]["findings"][0]["message"];
+    CHECK(message.find("via ") == 0);
+    REQUIRE(json["releases"].size() == 1);
+    const auto& release = json["releases"][0];
+    CHECK(release["targets"][0]["verdict"] == "fail");
+    CHECK(release["targets"][1]["verdict"] == "pass");
+    CHECK(release["oldest_per_family"]["rhel"] == "rhel-9");
+    CHECK(json["summary"]["skipped"] >= 1);  // the README
+  }
+}
+
+TEST_CASE("archive paths read archive!/member", "[cli]") {
+  auto json = release_json(fixture("nested.tar.gz"));
+  std::string path = file_named(json, "/bin/tool")["path"];
+  CHECK(path.find("nested.tar.gz!/release.zip!/release/bin/tool") != std::string::npos);
+  auto deb = release_json(fixture("release.deb"));
+  std::string deb_path = file_named(deb, "/bin/tool")["path"];
+  CHECK(deb_path.find("release.deb!/opt/fixture/bin/tool") != std::string::npos);
+}
+
+TEST_CASE("a broken archive is an error entry and exit 3", "[cli]") {
+  auto result = portcheck("--format json " + shell_quote(fixture("release-broken.tar.gz")));
+  CHECK(result.exit_code == 3);
+  auto json = nlohmann::json::parse(result.out);
+  CHECK(json["files"].back()["status"] == "error");
+  CHECK(json["files"].back()["error"].get<std::string>().find("corrupt archive") !=
+        std::string::npos);
+}
+
+TEST_CASE("--jobs 1 and --jobs 4 print identical reports", "[cli]") {
+  std::string inputs = shell_quote(fixture("release")) + " " +
+                       shell_quote(fixture("nested.tar.gz")) + " " +
+                       shell_quote(std::string(PORTCHECK_FIXTURE_DIR));
+  for (const char* format : {"json", "text"}) {
+    auto one = portcheck(std::string("--format ") + format + " -t @all --jobs 1 " + inputs);
+    auto four = portcheck(std::string("--format ") + format + " -t @all --jobs 4 " + inputs);
+    CHECK(one.exit_code == four.exit_code);
+    CHECK(one.out == four.out);
+    CHECK(one.out.size() > 10000);
+  }
+}
+
+TEST_CASE("--exclude, symlink loops and the dependency tree", "[cli]") {
+  std::string dir = temp_path("tree");
+  run_command("mkdir -p " + dir + " && cp -r " + shell_quote(fixture("release")) + " " + dir +
+              "/r && ln -s .. " + dir + "/r/lib/loop");
+  auto all = release_json(dir + "/r");
+  CHECK(all["files"].size() == 2);
+  auto excluded = release_json(dir + "/r", "--exclude 'lib*.so.*'");
+  CHECK(excluded["files"].size() == 1);
+  auto tree = portcheck("--tree -t rhel-9 " + dir + "/r/bin/tool");
+  CHECK(tree.out.find("libnew.so.1 => " + dir + "/r/bin/../lib/libnew.so.1") == std::string::npos);
+  CHECK(tree.out.find("[bundled]") != std::string::npos);
+  CHECK(tree.out.find("libc.so.6 [system]") != std::string::npos);
+  run_command("rm -rf " + dir);
+}
+
+}  // namespace portcheck::test

@@ -195,7 +195,8 @@ TEST_CASE("needed-library: default, installable, absent, unknown, bundled, white
   CHECK(contains(found[0].message, "libxcrypt-compat"));
   CHECK(found[1].severity == Severity::fail);
   CHECK(found[1].culprits == std::vector<std::string>{"libffi.so.6"});
-  CHECK(found[2].severity == Severity::info);
+  CHECK(found[2].severity == Severity::warn);  // not bundled, not known on the target
+  CHECK(contains(found[2].message, "not known to be installed"));
   f.bundled = {"libffi.so.6", "libfoo.so.3"};
   CHECK(findings_of(f, glibc_target("t", {2, 28}), "needed-library").size() == 1);
   Target policy = glibc_target("manylinux", {2, 28});

@@ -1,0 +1,31 @@
+// Releases: the files found under one command-line argument (a directory, an archive, or a
+// single file with the libraries beside it). NEEDED entries are resolved within the release as
+// the dynamic loader would resolve them once the release is installed.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "portcheck/facts.hpp"
+
+namespace portcheck {
+
+// Where the loader would look for `elf`'s libraries, relative to `path`: its RUNPATH (or RPATH
+// when there is none) with $ORIGIN, $LIB and $PLATFORM expanded. Paths inside an archive keep
+// the archive prefix ("a.tgz!/lib"); absolute entries count inside archives only.
+std::vector<std::string> library_search_dirs(const std::string& path, const ElfFacts& elf);
+
+// Lexical normalisation: "a/bin/../lib" -> "a/lib"; keeps an archive prefix intact.
+std::string normalize_path(const std::string& path);
+
+// Sets `bundled` and `bundled_paths` of every file from the files of the same release; a
+// library may also be found under one of its aliases (symlinks, hard links).
+void resolve_release(std::vector<Facts*>& files,
+                     const std::vector<std::pair<std::string, std::string>>& aliases = {});
+
+// Paths of the release libraries a file loads, directly or through other bundled libraries,
+// in breadth-first order; `by_path` finds the facts of a release file.
+std::vector<const Facts*> bundled_closure(const Facts& file,
+                                          const std::vector<const Facts*>& release_files);
+
+}  // namespace portcheck

@@ -1,0 +1,74 @@
+// The dependency tree of a file (like lddtree or libtree): each NEEDED library marked bundled
+// (the release has it), system (every selected target has it by default), not-default (some
+// target needs a package, or the table does not list it there) or missing (some target does
+// not have it at all, or its policy does not allow it).
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "portcheck/report.hpp"
+
+namespace portcheck {
+namespace {
+
+struct TreeBuilder {
+  const FileReport& file;
+  std::map<std::string, const Facts*> by_path;
+
+  void mark(DependencyNode& node) const {
+    Severity worst = Severity::info;
+    bool any = false;
+    for (const auto& target : file.targets) {
+      for (const auto& finding : target.findings) {
+        if (finding.rule != "needed-library" && finding.rule != "tls-library") continue;
+        const auto& culprits = finding.culprits;
+        if (std::find(culprits.begin(), culprits.end(), node.soname) == culprits.end()) continue;
+        if (!any || finding.severity > worst) worst = finding.severity;
+        any = true;
+        if (finding.severity != Severity::info) node.missing_on.push_back(target.target_id);
+        break;
+      }
+    }
+    if (!any || worst == Severity::info)
+      node.status = "system";
+    else if (worst == Severity::fail)
+      node.status = "missing";
+    else
+      node.status = "not-default";
+  }
+
+  std::vector<DependencyNode> children_of(const Facts& facts, std::set<std::string>& path_stack) {
+    std::vector<DependencyNode> nodes;
+    for (const auto& soname : facts.elf.needed) {
+      DependencyNode node{soname, "", "", {}, {}};
+      auto bundled = std::find(facts.bundled.begin(), facts.bundled.end(), soname);
+      if (bundled != facts.bundled.end()) {
+        node.status = "bundled";
+        node.path = facts.bundled_paths[static_cast<size_t>(bundled - facts.bundled.begin())];
+        auto library = by_path.find(node.path);
+        // A cycle (libraries that need each other) is shown once, not followed again.
+        if (library != by_path.end() && path_stack.insert(node.path).second) {
+          node.children = children_of(*library->second, path_stack);
+          path_stack.erase(node.path);
+        }
+      } else {
+        mark(node);
+      }
+      nodes.push_back(std::move(node));
+    }
+    return nodes;
+  }
+};
+
+}  // namespace
+
+std::vector<DependencyNode> dependency_tree(const FileReport& file,
+                                            const std::vector<const Facts*>& release_files) {
+  if (!file.facts) return {};
+  TreeBuilder builder{file, {}};
+  for (const Facts* facts : release_files) builder.by_path[facts->path] = facts;
+  std::set<std::string> path_stack{file.path};
+  return builder.children_of(*file.facts, path_stack);
+}
+
+}  // namespace portcheck

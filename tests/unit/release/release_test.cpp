@@ -1,0 +1,68 @@
+// Resolving NEEDED within a release, as the dynamic loader would once it is installed.
+#include "portcheck/release.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace portcheck;
+
+namespace {
+Facts file(const std::string& path, std::vector<std::string> needed,
+           std::vector<std::string> runpath = {}, std::vector<std::string> rpath = {}) {
+  Facts facts;
+  facts.path = path;
+  facts.elf.machine = "x86_64";
+  facts.elf.needed = std::move(needed);
+  facts.elf.runpath = std::move(runpath);
+  facts.elf.rpath = std::move(rpath);
+  return facts;
+}
+using Paths = std::vector<std::string>;
+}  // namespace
+
+TEST_CASE("paths are normalised lexically, archive prefixes kept", "[release]") {
+  CHECK(normalize_path("dist/bin/../lib/libx.so") == "dist/lib/libx.so");
+  CHECK(normalize_path("./a//b/./c") == "a/b/c");
+  CHECK(normalize_path("/opt/app/bin/../lib") == "/opt/app/lib");
+  CHECK(normalize_path("r.tgz!/app/bin/../lib") == "r.tgz!/app/lib");
+  CHECK(normalize_path("../lib") == "../lib");
+}
+
+TEST_CASE("search directories: $ORIGIN, $LIB, $PLATFORM; RUNPATH hides RPATH", "[release]") {
+  Facts tool = file("dist/bin/tool", {}, {"$ORIGIN/../lib", "${ORIGIN}/../$LIB", "/usr/lib/x"});
+  CHECK(library_search_dirs(tool.path, tool.elf) == Paths{"dist/lib", "dist/lib64", "dist/lib"});
+  Facts platform = file("/abs/bin/tool", {}, {}, {"$ORIGIN/$PLATFORM"});
+  CHECK(library_search_dirs(platform.path, platform.elf) == Paths{"/abs/bin/x86_64"});
+  Facts both = file("bin/tool", {}, {"$ORIGIN/runpath"}, {"$ORIGIN/rpath"});
+  CHECK(library_search_dirs(both.path, both.elf) == Paths{"bin/runpath"});
+  // inside an archive an absolute entry names the archive's own tree
+  Facts member = file("pkg.deb!/usr/bin/tool", {}, {"/usr/lib/tool"});
+  CHECK(library_search_dirs(member.path, member.elf) == Paths{"pkg.deb!/usr/lib/tool"});
+}
+
+TEST_CASE("a bundled library is found through RUNPATH, and through its symlink", "[release]") {
+  Facts tool = file("r/bin/tool", {"libnew.so.1", "libc.so.6"}, {"$ORIGIN/../lib"});
+  Facts lib = file("r/lib/libnew.so.1.0.0", {"libc.so.6"});
+  Facts stray = file("r/share/libc.so.6", {});  // not on any search path
+  std::vector<Facts*> files{&tool, &lib, &stray};
+  resolve_release(files, {{"r/lib/libnew.so.1", "r/lib/libnew.so.1.0.0"}});
+  CHECK(tool.bundled == Paths{"libnew.so.1"});
+  CHECK(tool.bundled_paths == Paths{"r/lib/libnew.so.1.0.0"});
+  CHECK(lib.bundled.empty());
+  CHECK(bundled_closure(tool, {&tool, &lib, &stray}) == std::vector<const Facts*>{&lib});
+}
+
+TEST_CASE("without RPATH or RUNPATH nothing beside the file is found", "[release]") {
+  Facts tool = file("r/bin/tool", {"libnew.so.1"});
+  Facts lib = file("r/bin/libnew.so.1", {});
+  std::vector<Facts*> files{&tool, &lib};
+  resolve_release(files);
+  CHECK(tool.bundled.empty());
+}
+
+TEST_CASE("libraries that need each other do not loop", "[release]") {
+  Facts a = file("r/liba.so", {"libb.so"}, {"$ORIGIN"});
+  Facts b = file("r/libb.so", {"liba.so"}, {"$ORIGIN"});
+  std::vector<Facts*> files{&a, &b};
+  resolve_release(files);
+  CHECK(bundled_closure(a, {&a, &b}) == std::vector<const Facts*>{&b});
+}
