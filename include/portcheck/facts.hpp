@@ -105,6 +105,9 @@ struct ElfFacts {
   bool pie_flag = false;  // DF_1_PIE
   bool has_dynamic = false;
   bool relr = false;  // DT_RELR relocations: needs glibc >= 2.36 or musl >= 1.2.4
+  // PT_GNU_STACK: "non-executable", "executable" (PF_X set), "absent" (the loader's default,
+  // an executable stack on x86), or "" for files no loader runs.
+  std::string stack;
   std::vector<LibraryNeeds> version_needs;
   std::vector<std::string> version_defs;  // names this object defines, in order (without the base)
   std::vector<ImportedSymbol> imports;    // versioned imported symbols, in .dynsym order

@@ -58,6 +58,9 @@ void walk_inputs(const std::vector<std::string>& args, const WalkOptions& option
 // Reads a regular file (at most `limit` bytes); directories and special files are errors.
 Result<InputFile> read_input(const std::string& path, size_t limit = SIZE_MAX);
 
+// Whether --exclude leaves `path` out (a glob matching the path or its base name).
+bool is_excluded(const WalkOptions& options, const std::string& path);
+
 // Kinds of content told apart by their first bytes.
 bool has_elf_magic(const std::vector<uint8_t>& bytes);
 bool has_archive_magic(const std::vector<uint8_t>& bytes);

@@ -35,7 +35,7 @@ struct DependencyNode {
   std::string soname;
   std::string status;                   // bundled, system, not-default, missing
   std::string path;                     // the release file that provides it, for bundled libraries
-  std::vector<std::string> missing_on;  // targets that lack it (missing) or need a package
+  std::vector<std::string> missing_on;  // targets behind the status: lacking it, or not default
   std::vector<DependencyNode> children;
 };
 
@@ -76,7 +76,9 @@ struct Report {
   std::vector<FileReport> files;
   std::vector<ReleaseReport> releases;  // for directories and archives
   RunSummary summary;
-  size_t skipped = 0;  // files in directories and archives that are not ELF
+  size_t skipped = 0;        // files in directories and archives that are not ELF
+  size_t excluded = 0;       // left out by --exclude
+  size_t symlink_loops = 0;  // directory symlinks not followed again
 };
 
 struct Gate {

@@ -30,7 +30,8 @@ ParsedArgs parse_args(int argc, char** argv) {
                "portcheck"};
   RunPlan plan;
   std::string format = "text", color = "auto", fail_on = "fail";
-  auto* paths = app.add_option("paths", plan.paths, "ELF files to check");
+  auto* paths = app.add_option("paths", plan.paths,
+                               "ELF files, directories or archives (a release) to check");
   app.add_option("--format", format, "output format")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();

@@ -43,6 +43,7 @@ Result<Facts> analyse(const InputItem& item) {
 
 struct Analysed {
   std::vector<std::shared_ptr<Result<Facts>>> files;  // in input order
+  std::vector<std::string> releases;                  // the release of each, errors included
   std::deque<Facts> neighbours;  // release libraries found on disk; stable addresses
   WalkStats stats;
 };
@@ -55,6 +56,7 @@ Analysed analyse_inputs(const RunPlan& plan) {
   auto submit = [&](InputItem item) {
     auto slot = std::make_shared<Result<Facts>>(FileError{});
     analysed.files.push_back(slot);
+    analysed.releases.push_back(item.release);
     pool.submit([slot, item = std::move(item), &progress]() {
       *slot = analyse(item);
       progress.file_done();
@@ -72,7 +74,7 @@ bool is_file(const std::string& path) {
 
 // A file named alone still has its release around it on disk: libraries its RUNPATH finds
 // through $ORIGIN are loaded too, so their needs count toward its verdict.
-void load_disk_neighbours(Analysed& analysed) {
+void load_disk_neighbours(Analysed& analysed, const WalkOptions& options) {
   std::set<std::string> known;
   for (const auto& alias : analysed.stats.aliases) known.insert(normalize_path(alias.alias));
   std::vector<const Facts*> queue;
@@ -88,7 +90,9 @@ void load_disk_neighbours(Analysed& analysed) {
     for (const auto& dir : library_search_dirs(facts.path, facts.elf)) {
       for (const auto& soname : facts.elf.needed) {
         std::string candidate = normalize_path(dir + "/" + soname);
-        if (known.count(candidate) || !is_file(candidate)) continue;
+        if (known.count(candidate) || is_excluded(options, candidate) || !is_file(candidate)) {
+          continue;
+        }
         known.insert(candidate);
         Result<InputFile> input = read_input(candidate);
         if (!std::holds_alternative<InputFile>(input)) continue;
@@ -115,7 +119,15 @@ std::map<std::string, std::vector<Facts*>> releases_of(Analysed& analysed) {
 
 Report build_report(const RunPlan& plan, Analysed& analysed, const BaselineTable& table,
                     const std::vector<const Target*>& targets) {
-  Report report{kVersion, table.table_date, {}, {}, {}, {}, analysed.stats.skipped};
+  Report report{kVersion,
+                table.table_date,
+                {},
+                {},
+                {},
+                {},
+                analysed.stats.skipped,
+                analysed.stats.excluded,
+                analysed.stats.symlink_loops};
   for (const Target* target : targets) report.selected_targets.push_back(target->id);
   auto releases = releases_of(analysed);
   std::vector<std::pair<std::string, std::string>> aliases;
@@ -123,13 +135,15 @@ Report build_report(const RunPlan& plan, Analysed& analysed, const BaselineTable
   for (auto& [name, files] : releases) resolve_release(files, aliases);
   std::map<std::string, std::vector<const FileReport*>> by_release;
   report.files.reserve(analysed.files.size());
-  for (const auto& slot : analysed.files) {
+  for (size_t i = 0; i < analysed.files.size(); ++i) {
+    const auto& slot = analysed.files[i];
     std::vector<const Facts*> loads, release_files;
     if (const auto* facts = std::get_if<Facts>(slot.get())) {
       release_files.assign(releases[facts->release].begin(), releases[facts->release].end());
       loads = bundled_closure(*facts, release_files);
     }
     report.files.push_back(report_file(*slot, targets, table, plan.gate, loads));
+    report.files.back().release = analysed.releases[i];
     if (plan.tree) report.files.back().tree = dependency_tree(report.files.back(), release_files);
   }
   // A directory or an archive is a release: one verdict per target for the whole of it.
@@ -140,7 +154,12 @@ Report build_report(const RunPlan& plan, Analysed& analysed, const BaselineTable
     is_release[release] = is_release[release] || file.path != release;
   }
   for (const auto& path : plan.paths) {
-    if (is_release[path] && by_release.count(path)) {
+    if (!by_release.count(path)) {
+      // A directory or archive without a single ELF file: said, not silently passed over.
+      report.releases.push_back(report_release(path, {}, targets));
+      is_release[path] = false;
+    }
+    if (is_release[path]) {
       report.releases.push_back(report_release(path, by_release[path], targets));
       is_release[path] = false;  // a path named twice is summarised once
     }
@@ -250,7 +269,7 @@ int run(const RunPlan& plan) {
   // inputs and load: every file of every directory and archive, on all cores
   Analysed analysed = analyse_inputs(plan);
   // releases: libraries beside a named file, then NEEDED resolved inside each release
-  load_disk_neighbours(analysed);
+  load_disk_neighbours(analysed, WalkOptions{plan.excludes});
   // report: every rule on every selected target, the release libraries' findings included
   Report report = build_report(plan, analysed, *table, selection.targets);
   // render: the report as the user asked for it; errors also go to stderr, one line each

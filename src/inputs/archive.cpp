@@ -41,22 +41,31 @@ void report_error(const std::string& display, const std::string& message,
   context.sink(std::move(item));
 }
 
-bool read_member(archive* reader, int64_t size, std::vector<uint8_t>& bytes) {
-  if (size > kMaxMemberBytes) return false;
+enum class Member { read, skipped, failed };
+
+// Reads a member whole only when its first bytes say ELF or archive; the rest is skipped
+// unread, so a large data file never sits in memory.
+Member read_member(archive* reader, int64_t size, std::vector<uint8_t>& bytes) {
   bytes.clear();
-  if (size > 0) bytes.reserve(static_cast<size_t>(size));
   uint8_t buffer[65536];
+  bool checked = false;
   for (;;) {
     la_ssize_t got = archive_read_data(reader, buffer, sizeof buffer);
-    if (got < 0) return false;
-    if (got == 0) return true;
+    if (got < 0) return Member::failed;
+    if (got == 0) return checked || bytes.empty() ? Member::read : Member::skipped;
     bytes.insert(bytes.end(), buffer, buffer + got);
+    if (!checked && bytes.size() >= 512) {
+      checked = true;
+      if (!has_elf_magic(bytes) && !has_archive_magic(bytes)) return Member::skipped;
+      if (size > kMaxMemberBytes) return Member::failed;
+      if (size > 0) bytes.reserve(static_cast<size_t>(size));
+    }
   }
 }
 
-bool is_deb_data(archive* reader, const std::string& name) {
+bool is_deb_member(archive* reader, const std::string& name, const char* prefix) {
   int format = archive_format(reader) & ARCHIVE_FORMAT_BASE_MASK;
-  return format == ARCHIVE_FORMAT_AR && name.rfind("data.tar", 0) == 0;
+  return format == ARCHIVE_FORMAT_AR && name.rfind(prefix, 0) == 0;
 }
 
 // Symlinks and hard links among the members are second names of other members.
@@ -127,15 +136,20 @@ bool read_members(archive* reader, const std::string& display, int depth,
       ++context.stats.excluded;
       continue;
     }
-    if (!read_member(reader, archive_entry_size(entry), bytes)) {
+    Member member = read_member(reader, archive_entry_size(entry), bytes);
+    if (member == Member::failed) {
       const char* why = archive_error_string(reader);
       report_error(display, std::string(why ? why : "member too large") + " in " + name, context);
       return false;
     }
-    if (has_elf_magic(bytes)) {
+    if (member == Member::skipped) {
+      ++context.stats.skipped;
+    } else if (has_elf_magic(bytes)) {
       context.sink(InputItem{path, context.release, "", std::move(bytes), std::nullopt});
       bytes = {};
-    } else if (is_deb_data(reader, name)) {
+    } else if (is_deb_member(reader, name, "control.tar")) {
+      ++context.stats.skipped;  // maintainer scripts and metadata, never installed
+    } else if (is_deb_member(reader, name, "data.tar")) {
       // A .deb is an ar archive whose data.tar.* holds the installed files: report them under
       // the .deb itself, as dpkg would install them.
       read_archive_bytes(bytes, display, depth, context);

@@ -129,8 +129,11 @@ struct Walker {
     return root + real.substr(real_root.size());
   }
 
+  // Each argument is a release of its own, walked afresh even where arguments overlap.
   void argument(const std::string& path) {
     release = path;
+    visited.clear();
+    files_seen.clear();
     struct stat info {};
     if (::stat(path.c_str(), &info) != 0) {
       int code = errno;
@@ -151,6 +154,10 @@ struct Walker {
 };
 
 }  // namespace
+
+bool is_excluded(const WalkOptions& options, const std::string& path) {
+  return inputs::excluded(options, path);
+}
 
 void walk_inputs(const std::vector<std::string>& args, const WalkOptions& options,
                  const InputSink& sink, WalkStats& stats) {

@@ -173,7 +173,18 @@ void read_header(const load::RawElf& raw, ElfFacts& facts) {
   facts.machine = load::machine_name(raw.machine, raw.is64, raw.big_endian);
 }
 
+// What the loader does about the stack: PT_GNU_STACK's PF_X, or its default when absent.
+std::string stack_of(const load::RawElf& raw) {
+  constexpr uint32_t PT_GNU_STACK = 0x6474e551, PF_X = 1;
+  if (raw.type != 2 && raw.type != 3) return "";
+  for (const auto& segment : raw.segments) {
+    if (segment.type == PT_GNU_STACK) return segment.flags & PF_X ? "executable" : "non-executable";
+  }
+  return "absent";
+}
+
 void read_flags(const load::RawElf& raw, ElfFacts& facts) {
+  facts.stack = stack_of(raw);
   constexpr uint64_t DF_BIND_NOW = 0x8, DF_1_NOW = 0x1, DF_1_PIE = 0x08000000;
   facts.bind_now = (raw.flags & DF_BIND_NOW) || (raw.flags_1 & DF_1_NOW);
   facts.pie_flag = (raw.flags_1 & DF_1_PIE) != 0;

@@ -106,6 +106,7 @@ class Reader {
   RawSegment read_segment(uint64_t at) const {
     RawSegment s;
     s.type = static_cast<uint32_t>(*view_.u32(at));
+    s.flags = static_cast<uint32_t>(*view_.u32(at + (is64_ ? 4 : 24)));
     if (is64_) {
       s.offset = *view_.u64(at + 8), s.vaddr = *view_.u64(at + 16);
       s.filesz = *view_.u64(at + 32), s.memsz = *view_.u64(at + 40), s.align = *view_.u64(at + 48);

@@ -16,6 +16,7 @@ namespace portcheck::load {
 
 struct RawSegment {
   uint32_t type = 0;
+  uint32_t flags = 0;  // PF_X = 1, PF_W = 2, PF_R = 4
   uint64_t offset = 0, vaddr = 0, filesz = 0, memsz = 0, align = 0;
 };
 

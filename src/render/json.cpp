@@ -26,6 +26,7 @@ Json elf_json(const Facts& facts) {
               {"runpath", elf.runpath},
               {"soname", optional_string(elf.soname)},
               {"flags", {{"bind_now", elf.bind_now}, {"pie", elf.pie_flag}, {"relr", elf.relr}}},
+              {"stack", elf.stack.empty() ? Json(nullptr) : Json(elf.stack)},
               {"version_definitions", elf.version_defs}};
 }
 
@@ -182,7 +183,9 @@ std::string render_json(const Report& report) {
              {"passed", run.passed},
              {"failed", run.failed},
              {"errors", run.errors},
-             {"skipped", report.skipped}}}};
+             {"skipped", report.skipped},
+             {"excluded", report.excluded},
+             {"symlink_loops", report.symlink_loops}}}};
   // Symbol names and paths are bytes from the file, not always UTF-8.
   return out.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }

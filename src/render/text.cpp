@@ -55,8 +55,12 @@ void append_headlines(std::string& out, const Facts& facts, const Painter& p) {
     out += "  " + headline_for(facts, family, version) + "\n";
   }
   for (const auto& special : facts.requirements.special) {
-    out += "  " + p.yellow(fmt::format("needs {} (not a public, versioned interface)", special)) +
-           "\n";
+    std::string what = special == "GLIBC_ABI_DT_RELR"
+                           ? "needs glibc >= 2.36 for DT_RELR relocations (GLIBC_ABI_DT_RELR)"
+                       : special == "GLIBC_PRIVATE"
+                           ? "needs GLIBC_PRIVATE: glibc's internal interface, never portable"
+                           : fmt::format("needs {} (a version without a number)", special);
+    out += "  " + p.yellow(what) + "\n";
   }
   if (max.empty() && facts.requirements.special.empty()) {
     out += "  needs no versioned symbols\n";
@@ -79,13 +83,15 @@ std::string version_lines(const Facts& facts) {
   return text;
 }
 
-std::string note_summary(const ElfNotes& notes) {
+std::string note_summary(const ElfNotes& notes, bool x86_64) {
   std::vector<std::string> parts;
   if (notes.abi_tag_kernel) parts.push_back("kernel >= " + *notes.abi_tag_kernel);
   if (notes.x86_isa_needed) {
     int level = *notes.x86_isa_needed;
     parts.push_back("ISA " +
                     (level == 1 ? std::string("x86-64") : fmt::format("x86-64-v{}", level)));
+  } else if (x86_64) {
+    parts.push_back("ISA level unknown (no marker)");
   }
   if (notes.build_id) parts.push_back("build-id " + *notes.build_id);
   return join(parts, ", ");
@@ -118,7 +124,8 @@ void append_details(std::string& out, const Facts& facts) {
   append_row(out, "soname", elf.soname.value_or(""));
   append_row(out, "versions", version_lines(facts));
   append_row(out, "defines", join(elf.version_defs, " "));
-  append_row(out, "notes", note_summary(elf.notes));
+  append_row(out, "notes", note_summary(elf.notes, elf.machine == "x86_64"));
+  if (!elf.stack.empty() && elf.stack != "non-executable") append_row(out, "stack", elf.stack);
   append_row(out, "toolchain", toolchain_summary(elf.toolchain));
   append_row(out, "tls", tls_summary(facts.tls));
 }
@@ -224,7 +231,12 @@ std::string short_list(const std::vector<std::string>& items, size_t shown) {
 }
 
 void append_release(std::string& out, const ReleaseReport& release, const Painter& p) {
-  out += fmt::format("\n{}: release of {} ELF files", p.bold(release.path), release.files);
+  if (release.files == 0) {
+    out += fmt::format("\n{}: no ELF files found\n", p.bold(release.path));
+    return;
+  }
+  out += fmt::format("\n{}: release of {} ELF file{}", p.bold(release.path), release.files,
+                     release.files == 1 ? "" : "s");
   out += release.errors ? fmt::format(", {} could not be analysed\n", release.errors) : "\n";
   for (const auto& target : release.targets) {
     std::string reason =
@@ -259,7 +271,7 @@ std::string render_text(const Report& report, const TextStyle& style) {
   }
   for (const auto& release : report.releases) append_release(out, release, painter);
   const RunSummary& run = report.summary;
-  if (run.files > 1) {
+  if (run.files > 1 || report.skipped > 0) {
     out += fmt::format("\n{} files: {} passed, {} failed, {} could not be analysed", run.files,
                        run.passed, run.failed, run.errors);
     out += report.skipped ? fmt::format("; {} other files skipped\n", report.skipped) : "\n";

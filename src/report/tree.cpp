@@ -18,6 +18,7 @@ struct TreeBuilder {
   void mark(DependencyNode& node) const {
     Severity worst = Severity::info;
     bool any = false;
+    std::vector<std::string> warned_on;
     for (const auto& target : file.targets) {
       for (const auto& finding : target.findings) {
         if (finding.rule != "needed-library" && finding.rule != "tls-library") continue;
@@ -25,10 +26,13 @@ struct TreeBuilder {
         if (std::find(culprits.begin(), culprits.end(), node.soname) == culprits.end()) continue;
         if (!any || finding.severity > worst) worst = finding.severity;
         any = true;
-        if (finding.severity != Severity::info) node.missing_on.push_back(target.target_id);
+        if (finding.severity == Severity::fail) node.missing_on.push_back(target.target_id);
+        if (finding.severity == Severity::warn) warned_on.push_back(target.target_id);
         break;
       }
     }
+    // The targets listed are those behind the status: lacking it, or needing a package.
+    if (worst == Severity::warn) node.missing_on = warned_on;
     if (!any || worst == Severity::info)
       node.status = "system";
     else if (worst == Severity::fail)

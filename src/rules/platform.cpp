@@ -43,6 +43,24 @@ void check_libc_flavour(const Facts& facts, const Target& target, const Baseline
   }
 }
 
+// musl does not check symbol versions at all: a musl program that still carries GLIBC_ needs
+// (prebuilt addons linked against glibc) loads, and fails only when a symbol is missing.
+void check_musl_glibc_versions(const Facts& facts, const Target& target, const BaselineTable&,
+                               std::vector<Finding>& out) {
+  if (facts.libc != LibcFlavour::musl || !is_musl_target(target)) return;
+  auto glibc = facts.requirements.max.find("GLIBC");
+  if (glibc == facts.requirements.max.end()) return;
+  out.push_back({"musl-glibc-versions",
+                 Severity::warn,
+                 fmt::format("a musl program that carries glibc version needs (up to {}); musl "
+                             "ignores symbol versions, so a glibc-only symbol fails only when it "
+                             "is looked up at run time",
+                             glibc->second.name),
+                 "rebuild the parts linked against glibc for musl (for Node addons: the "
+                 "linuxmusl prebuilds)",
+                 {glibc->second.name}});
+}
+
 int isa_level(const std::string& name) {
   if (name.rfind("x86-64-v", 0) == 0) return name.back() - '0';
   return 1;
@@ -50,18 +68,32 @@ int isa_level(const std::string& name) {
 
 std::string isa_name(int level) { return level <= 1 ? "x86-64" : fmt::format("x86-64-v{}", level); }
 
+// The CPUs a level leaves out, for the message.
+const char* excluded_cpus(int level) {
+  switch (level) {
+    case 2: return "CPUs without SSE4.2/POPCNT, such as Core 2 and older Atom";
+    case 3:
+      return "CPUs without AVX2/FMA/BMI2, such as pre-Haswell Intel, pre-Excavator AMD and many "
+             "Atom, Celeron and Pentium models";
+    default: return "CPUs without AVX-512, which is most desktop and laptop CPUs";
+  }
+}
+
 // glibc 2.33 and later refuse to load an object marked for an ISA level the CPU lacks; the target
-// only guarantees its baseline, so above it the binary runs on some machines and not others.
+// runs on every CPU of its baseline, so above it the file fails on part of the target's
+// machines. No note at all says nothing: the level is unknown, not the baseline.
 void check_isa_level(const Facts& facts, const Target& target, const BaselineTable&,
                      std::vector<Finding>& out) {
   if (facts.elf.machine != "x86_64" || !facts.elf.notes.x86_isa_needed) return;
   int needed = *facts.elf.notes.x86_isa_needed;
   if (needed <= isa_level(target.x86_64_isa)) return;
   out.push_back({"x86-isa-level",
-                 Severity::warn,
-                 fmt::format("needs an {} CPU; {} supports {} CPUs", isa_name(needed), target.id,
-                             target.x86_64_isa),
-                 fmt::format("build with -march={} (or lower) unless only newer CPUs matter",
+                 Severity::fail,
+                 fmt::format("marked as needing an {} CPU; {} runs on {} CPUs, and the file will "
+                             "not load on {}",
+                             isa_name(needed), target.id, target.x86_64_isa, excluded_cpus(needed)),
+                 fmt::format("build with -march={} (or lower), or drop the ISA marker "
+                             "(-Wl,-z,x86-64-baseline) if the code checks the CPU at run time",
                              target.x86_64_isa),
                  {isa_name(needed)}});
 }
@@ -93,6 +125,8 @@ extern const Rule kArchitectureRule{"architecture",
                                     check_architecture};
 extern const Rule kLibcFlavourRule{
     "libc-flavour", "glibc program on musl, or musl program on glibc", check_libc_flavour};
+extern const Rule kMuslGlibcVersionsRule{
+    "musl-glibc-versions", "musl program with glibc symbol versions", check_musl_glibc_versions};
 extern const Rule kIsaLevelRule{"x86-isa-level", "x86-64 ISA level above the target's baseline",
                                 check_isa_level};
 extern const Rule kKernelRule{"kernel-version", "minimum kernel (ABI tag) above the target's",

@@ -7,7 +7,7 @@ namespace rules {
 extern const Rule kArchitectureRule, kLibcFlavourRule, kInterpreterRule, kGlibcVersionRule,
     kGlibcPrivateRule, kLibstdcxxVersionRule, kLibgccVersionRule, kNeededLibraryRule, kIsaLevelRule,
     kKernelRule, kRpathBuildPathRule, kStaticNssRule, kTlsLibraryRule, kCaBundleRule,
-    kOpenssldirRule, kOpensslSupportRule;
+    kOpenssldirRule, kOpensslSupportRule, kRelrRule, kExecStackRule, kMuslGlibcVersionsRule;
 }  // namespace rules
 
 const std::vector<Rule>& all_rules() {
@@ -21,10 +21,13 @@ const std::vector<Rule>& all_rules() {
       rules::kGlibcPrivateRule,
       rules::kLibstdcxxVersionRule,
       rules::kLibgccVersionRule,
+      rules::kMuslGlibcVersionsRule,
+      rules::kRelrRule,
       rules::kNeededLibraryRule,
       rules::kTlsLibraryRule,
       rules::kIsaLevelRule,
       rules::kKernelRule,
+      rules::kExecStackRule,
       rules::kCaBundleRule,
       rules::kOpenssldirRule,
       rules::kOpensslSupportRule,

@@ -11,6 +11,7 @@ namespace portcheck::rules {
 namespace {
 
 struct TooNew {
+  std::vector<int> newest;            // the highest of them, as numbers
   std::vector<std::string> versions;  // needed versions above the target's
   std::vector<std::string> symbols;   // "symbol@VERSION" bound to them
   bool all_weak = true;
@@ -35,6 +36,7 @@ TooNew versions_above(const Facts& facts, const std::string& family,
       if (compare_numbers(numbers, limit) <= 0) continue;
       found.versions.push_back(need.name);
       found.all_weak &= optional_need(need);
+      if (compare_numbers(numbers, found.newest) > 0) found.newest = numbers;
     }
   }
   // Culprits are sorted newest first, so the symbols to act on lead the list.
@@ -60,9 +62,7 @@ void check_family(const Facts& facts, const Target& target, const std::string& f
   if (!limit) return;
   TooNew too_new = versions_above(facts, family, *limit);
   if (too_new.versions.empty()) return;
-  auto newest = facts.requirements.max.find(family);
-  std::string needed = newest != facts.requirements.max.end() ? newest->second.number_string()
-                                                              : too_new.versions.back();
+  std::string needed = dotted(too_new.newest);
   Finding finding;
   finding.rule = rule;
   // A weak version need makes the loader warn, not stop; the symbols still may be missing.

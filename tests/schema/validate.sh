@@ -7,9 +7,9 @@ portcheck=$1 fixtures=$2 docs=$3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-"$portcheck" --format json -t @all "$fixtures"/* > "$work/all.json" || true
-"$portcheck" --format json "$fixtures" > "$work/tree.json" || true
-"$portcheck" --format json --tree -t @supported "$fixtures/release.tar.gz" > "$work/release.json" || true
+"$portcheck" --format json -t @all "$fixtures"/* > "$work/all.json" 2>/dev/null || true
+"$portcheck" --format json "$fixtures" > "$work/tree.json" 2>/dev/null || true
+"$portcheck" --format json --tree -t @supported "$fixtures/release.tar.gz" > "$work/release.json" 2>/dev/null || true
 "$portcheck" --list-targets --format json > "$work/targets.json"
 
 /usr/bin/python3 - "$docs" "$work" <<'PY'

@@ -138,3 +138,28 @@ TEST_CASE("toolchain markers", "[load]") {
 }
 
 }  // namespace portcheck::test
+
+namespace portcheck::test {
+
+TEST_CASE("a stripped binary names the same culprits, from .dynsym and .gnu.version", "[load]") {
+  Facts stripped = facts_of("glibc-2.34-stripped");
+  Facts original = facts_of("glibc-2.34");
+  REQUIRE_FALSE(stripped.requirements.culprits.empty());
+  REQUIRE(stripped.requirements.culprits.size() == original.requirements.culprits.size());
+  for (size_t i = 0; i < original.requirements.culprits.size(); ++i) {
+    CHECK(stripped.requirements.culprits[i].name == original.requirements.culprits[i].name);
+    CHECK(stripped.requirements.culprits[i].version == original.requirements.culprits[i].version);
+  }
+}
+
+TEST_CASE("stack, RELR and ISA facts", "[load]") {
+  CHECK(facts_of("libexecstack.so").elf.stack == "executable");
+  CHECK(facts_of("glibc-2.34").elf.stack == "non-executable");
+  CHECK(facts_of("relocatable.o").elf.stack.empty());
+  CHECK(facts_of("musl-relr").elf.relr);
+  CHECK(facts_of("glibc-relr").requirements.special ==
+        std::vector<std::string>{"GLIBC_ABI_DT_RELR"});
+  CHECK_FALSE(facts_of("glibc-2.34").elf.notes.x86_isa_needed.has_value());  // unknown, not v1
+}
+
+}  // namespace portcheck::test

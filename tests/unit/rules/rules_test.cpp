@@ -214,7 +214,8 @@ TEST_CASE("x86-isa-level and kernel-version", "[rules]") {
   Target target = glibc_target("t", {2, 28});
   auto isa = findings_of(facts(elf), target, "x86-isa-level");
   REQUIRE(isa.size() == 1);
-  CHECK(isa[0].severity == Severity::warn);
+  CHECK(isa[0].severity == Severity::fail);  // glibc refuses it on CPUs below the mark
+  CHECK(contains(isa[0].message, "AVX2"));
   CHECK(findings_of(facts(elf), target, "kernel-version").size() == 1);
   target.x86_64_isa = "x86-64-v3";
   target.kernel = "5.14";
@@ -331,4 +332,36 @@ TEST_CASE("openssl-dir and openssl-support for a linked-in OpenSSL", "[rules]") 
   out = evaluate(tls_facts(tls), rhel, table);
   CHECK(by_rule("openssl-dir") == 0);
   CHECK(by_rule("openssl-support") == 0);
+}
+
+TEST_CASE("relr without a GLIBC_ABI_DT_RELR need, and musl-glibc-versions", "[rules]") {
+  ElfFacts elf = glibc_program({{"memcpy", "GLIBC_2.14"}});
+  elf.relr = true;
+  CHECK(findings_of(facts(elf), glibc_target("t", {2, 35}), "relr").size() == 1);
+  CHECK(findings_of(facts(elf), glibc_target("t", {2, 36}), "relr").empty());
+  ElfFacts musl = glibc_program({{"memcpy", "GLIBC_2.14"}});
+  musl.interpreter = "/lib/ld-musl-x86_64.so.1";
+  musl.needed = {"libc.so"};
+  Target alpine = musl_target();
+  alpine.libc_version = "1.2.4";
+  auto found = findings_of(facts(musl), alpine, "musl-glibc-versions");
+  REQUIRE(found.size() == 1);
+  CHECK(contains(found[0].message, "GLIBC_2.14"));
+  musl.relr = true;
+  CHECK(findings_of(facts(musl), alpine, "relr").empty());
+  alpine.libc_version = "1.2.3";
+  CHECK(findings_of(facts(musl), alpine, "relr").size() == 1);
+}
+
+TEST_CASE("exec-stack: warn, and fail for a library on glibc 2.41", "[rules]") {
+  ElfFacts elf = glibc_program({});
+  elf.type = FileType::shared_library;
+  elf.interpreter.reset();
+  elf.stack = "absent";  // x86: the loader's default is an executable stack
+  CHECK(findings_of(facts(elf), glibc_target("t", {2, 36}), "exec-stack")[0].severity ==
+        Severity::warn);
+  CHECK(findings_of(facts(elf), glibc_target("t", {2, 41}), "exec-stack")[0].severity ==
+        Severity::fail);
+  elf.stack = "non-executable";
+  CHECK(findings_of(facts(elf), glibc_target("t", {2, 41}), "exec-stack").empty());
 }

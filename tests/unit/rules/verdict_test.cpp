@@ -132,3 +132,31 @@ TEST_CASE("TLS stacks that carry or find their roots pass everywhere they load",
 }
 
 }  // namespace portcheck::test
+
+namespace portcheck::test {
+
+TEST_CASE("pitfalls: libpthread stubs, DT_RELR, executable stacks, aarch64 version sets",
+          "[rules]") {
+  // linked before glibc 2.34: libpthread.so.0 is still shipped, as a stub
+  expect("old-pthread", {"centos-7", "debian-13", "ubuntu-26.04"}, {});
+  // DT_RELR with its GLIBC_ABI_DT_RELR need: glibc 2.36 or later
+  expect("glibc-relr", {"debian-12", "rhel-10"}, {"centos-7", "rhel-9", "ubuntu-22.04"});
+  // DT_RELR on musl: 1.2.4 applies it, the musllinux_1_2 policy only promises 1.2
+  expect("musl-relr", {"alpine-3.18", "alpine-3.22"}, {"musllinux_1_2"});
+  // an executable stack: glibc 2.41 refuses to dlopen such a library
+  expect("libexecstack.so", {}, {"debian-13", "arch"});
+  CHECK(verdict("libexecstack.so", "debian-12") == Verdict::warn);
+  // aarch64's glibc 2.17 already has GLIBC_2.18 symbols
+  expect("aarch64-glibc-2.18", {"centos-7", "manylinux2014"}, {});
+  // ISA level markers: RHEL 9 guarantees v2, RHEL 10 v3
+  expect("isa-v3", {"rhel-10"}, {"rhel-9", "debian-12"});
+  expect("isa-v2", {"rhel-9"}, {"debian-12"});
+}
+
+TEST_CASE("the GLIBC_ABI_DT_RELR message names 2.36", "[rules]") {
+  FileReport file = report_file(facts_of("glibc-relr"), targets({"centos-7"}), table(), Gate{});
+  const auto& finding = file.targets.at(0).findings.at(0);
+  CHECK(finding.message.find("needs glibc 2.36 but centos-7 has 2.17") != std::string::npos);
+}
+
+}  // namespace portcheck::test
