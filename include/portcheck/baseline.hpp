@@ -71,8 +71,9 @@ struct TableResult {
   bool replace = false;  // the file asks to replace the bundled table, not extend it
 };
 
-// The table compiled into portcheck.
+// The table compiled into portcheck, and the date its facts were checked.
 TableResult bundled_baselines();
+const char* bundled_table_date();
 // A table from JSON text; `extend` adds its targets to (or replaces same-id targets of) `base`.
 TableResult parse_baselines(const std::string& json_text, const std::string& origin);
 BaselineTable merge_baselines(BaselineTable base, const BaselineTable& extension);

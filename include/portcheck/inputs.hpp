@@ -28,6 +28,7 @@ struct InputItem {
   std::string disk_path;  // where it is on disk; empty inside archives
   std::vector<uint8_t> bytes;
   std::optional<FileError> error;
+  std::string modified;  // ISO date of the file's (or archive member's) modification time
 };
 
 struct WalkOptions {
@@ -60,6 +61,9 @@ Result<InputFile> read_input(const std::string& path, size_t limit = SIZE_MAX);
 
 // Whether --exclude leaves `path` out (a glob matching the path or its base name).
 bool is_excluded(const WalkOptions& options, const std::string& path);
+
+// "2026-11-25" for a time in seconds since the epoch, in UTC.
+std::string iso_date(int64_t seconds);
 
 // Kinds of content told apart by their first bytes.
 bool has_elf_magic(const std::vector<uint8_t>& bytes);

@@ -76,9 +76,10 @@ struct Report {
   std::vector<FileReport> files;
   std::vector<ReleaseReport> releases;  // for directories and archives
   RunSummary summary;
-  size_t skipped = 0;        // files in directories and archives that are not ELF
-  size_t excluded = 0;       // left out by --exclude
-  size_t symlink_loops = 0;  // directory symlinks not followed again
+  size_t skipped = 0;                // files in directories and archives that are not ELF
+  size_t excluded = 0;               // left out by --exclude
+  size_t symlink_loops = 0;          // directory symlinks not followed again
+  std::vector<std::string> notices;  // about the run as a whole, such as a stale table
 };
 
 struct Gate {
@@ -100,6 +101,10 @@ std::vector<DependencyNode> dependency_tree(const FileReport& file,
                                             const std::vector<const Facts*>& release_files);
 RunSummary summarize_run(const std::vector<FileReport>& files);
 ExitCode exit_code(const Report& report);
+// A notice when the newest file audited is more than a year younger than the table: releases of
+// the past year may be missing from it.
+std::optional<std::string> stale_table_notice(const std::string& table_date,
+                                              const std::vector<FileReport>& files);
 const char* to_string(FileStatus status);
 const char* to_string(Verdict verdict);
 

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <thread>
 
+#include "portcheck/baseline.hpp"
 #include "portcheck/report.hpp"
 #include "version.hpp"
 
@@ -59,7 +60,8 @@ ParsedArgs parse_args(int argc, char** argv) {
                  "leave out files and directories matching GLOB (path or base name); repeatable")
       ->allow_extra_args(false);
   app.add_flag("--tree", plan.tree, "print each file's dependency tree (bundled, system, missing)");
-  app.set_version_flag("--version", std::string("portcheck ") + kVersion);
+  app.set_version_flag("--version", std::string("portcheck ") + kVersion + " (baseline table " +
+                                        bundled_table_date() + ")");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -38,6 +38,7 @@ Result<Facts> analyse(const InputItem& item) {
   // facts: libc flavour, highest version per family, culprits, TLS
   Facts facts = derive_facts(item.path, std::move(std::get<ElfFacts>(elf)));
   facts.release = item.release;
+  facts.modified = item.modified;
   return facts;
 }
 
@@ -96,7 +97,8 @@ void load_disk_neighbours(Analysed& analysed, const WalkOptions& options) {
         known.insert(candidate);
         Result<InputFile> input = read_input(candidate);
         if (!std::holds_alternative<InputFile>(input)) continue;
-        InputItem item{candidate, facts.release, candidate, std::get<InputFile>(input).bytes, {}};
+        InputItem item{candidate, facts.release, candidate, std::get<InputFile>(input).bytes, {},
+                       ""};
         Result<Facts> loaded = analyse(item);
         if (auto* library = std::get_if<Facts>(&loaded)) {
           if (analysed.neighbours.size() >= kMaxNeighbours) break;
@@ -119,15 +121,12 @@ std::map<std::string, std::vector<Facts*>> releases_of(Analysed& analysed) {
 
 Report build_report(const RunPlan& plan, Analysed& analysed, const BaselineTable& table,
                     const std::vector<const Target*>& targets) {
-  Report report{kVersion,
-                table.table_date,
-                {},
-                {},
-                {},
-                {},
-                analysed.stats.skipped,
-                analysed.stats.excluded,
-                analysed.stats.symlink_loops};
+  Report report;
+  report.portcheck_version = kVersion;
+  report.table_date = table.table_date;
+  report.skipped = analysed.stats.skipped;
+  report.excluded = analysed.stats.excluded;
+  report.symlink_loops = analysed.stats.symlink_loops;
   for (const Target* target : targets) report.selected_targets.push_back(target->id);
   auto releases = releases_of(analysed);
   std::vector<std::pair<std::string, std::string>> aliases;
@@ -165,6 +164,9 @@ Report build_report(const RunPlan& plan, Analysed& analysed, const BaselineTable
     }
   }
   report.summary = summarize_run(report.files);
+  if (auto notice = stale_table_notice(table.table_date, report.files)) {
+    report.notices.push_back(*notice);
+  }
   return report;
 }
 
@@ -277,6 +279,7 @@ int run(const RunPlan& plan) {
                          ? render_json(report)
                          : render_text(report, TextStyle{plan.color, plan.tree});
   if (!errors_shown_on_terminal(plan)) print_errors(report);
+  for (const auto& notice : report.notices) std::cerr << "portcheck: note: " << notice << "\n";
   int written = finish(plan, text);
   return written != exit_ok ? written : exit_code(report);
 }

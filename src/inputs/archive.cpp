@@ -101,7 +101,8 @@ void not_an_archive(const std::string& display, const ArchiveContext& context) {
                          "",
                          {},
                          FileError{display, ErrorKind::not_elf,
-                                   "neither an ELF file nor an archive of a known format"}});
+                                   "neither an ELF file nor an archive of a known format"},
+                         ""});
 }
 
 void open_failed(archive* reader, const std::string& display, const ArchiveContext& context) {
@@ -145,7 +146,9 @@ bool read_members(archive* reader, const std::string& display, int depth,
     if (member == Member::skipped) {
       ++context.stats.skipped;
     } else if (has_elf_magic(bytes)) {
-      context.sink(InputItem{path, context.release, "", std::move(bytes), std::nullopt});
+      std::string modified =
+          archive_entry_mtime_is_set(entry) ? iso_date(archive_entry_mtime(entry)) : "";
+      context.sink(InputItem{path, context.release, "", std::move(bytes), std::nullopt, modified});
       bytes = {};
     } else if (is_deb_member(reader, name, "control.tar")) {
       ++context.stats.skipped;  // maintainer scripts and metadata, never installed

@@ -17,6 +17,12 @@ namespace {
 
 using DirId = std::pair<dev_t, ino_t>;
 
+std::string modified_date(const std::string& path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) return "";
+  return iso_date(info.st_mtime);
+}
+
 struct Walker {
   const WalkOptions& options;
   const InputSink& sink;
@@ -62,7 +68,8 @@ struct Walker {
       return;
     }
     // Not ELF when named: the loader says so in its own words.
-    sink(InputItem{path, release, path, std::move(std::get<InputFile>(input).bytes), std::nullopt});
+    sink(InputItem{path, release, path, std::move(std::get<InputFile>(input).bytes), std::nullopt,
+                   modified_date(path)});
   }
 
   std::vector<std::string> sorted_entries(const std::string& dir) {

@@ -178,6 +178,7 @@ std::string render_json(const Report& report) {
            {"targets", report.selected_targets},
            {"files", files},
            {"releases", releases_json(report.releases)},
+           {"notices", report.notices},
            {"summary",
             {{"files", run.files},
              {"passed", run.passed},

@@ -129,6 +129,24 @@ ExitCode exit_code(const Report& report) {
   return report.summary.failed > 0 ? exit_violations : exit_ok;
 }
 
+std::optional<std::string> stale_table_notice(const std::string& table_date,
+                                              const std::vector<FileReport>& files) {
+  if (table_date.size() != 10) return std::nullopt;
+  // ISO dates compare as strings; a year later is the same date with the year plus one.
+  std::string year_later =
+      std::to_string(std::stoi(table_date.substr(0, 4)) + 1) + table_date.substr(4);
+  const FileReport* newest = nullptr;
+  for (const auto& file : files) {
+    if (!file.facts || file.facts->modified.size() != 10) continue;
+    if (!newest || file.facts->modified > newest->facts->modified) newest = &file;
+  }
+  if (!newest || newest->facts->modified <= year_later) return std::nullopt;
+  return "the baseline table (" + table_date + ") is more than a year older than " + newest->path +
+         " (" + newest->facts->modified +
+         "): distribution releases of the past year are missing; update portcheck or pass a "
+         "newer table with --baselines";
+}
+
 const char* to_string(FileStatus status) {
   switch (status) {
     case FileStatus::pass: return "pass";

@@ -82,6 +82,7 @@ TEST_CASE("usage errors exit 2", "[cli]") {
   auto version = portcheck("--version");
   CHECK(version.exit_code == 0);
   CHECK(version.out.find("portcheck ") == 0);
+  CHECK(version.out.find("(baseline table 2026-") != std::string::npos);
 }
 
 TEST_CASE("-o writes the report to a file, never over an input", "[cli]") {

@@ -160,3 +160,21 @@ TEST_CASE("the GLIBC_ABI_DT_RELR message names 2.36", "[rules]") {
 }
 
 }  // namespace portcheck::test
+
+namespace portcheck::test {
+
+TEST_CASE("a table more than a year older than the newest file says so", "[rules]") {
+  std::vector<FileReport> files(2);
+  files[0].facts = Facts{};
+  files[0].facts->modified = "2027-11-25";
+  files[0].path = "old";
+  CHECK_FALSE(stale_table_notice("2026-11-25", files).has_value());
+  files[1].facts = Facts{};
+  files[1].facts->modified = "2027-11-26";
+  files[1].path = "new";
+  auto notice = stale_table_notice("2026-11-25", files);
+  REQUIRE(notice.has_value());
+  CHECK(notice->find("new (2027-11-26)") != std::string::npos);
+}
+
+}  // namespace portcheck::test
