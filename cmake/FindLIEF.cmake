@@ -1,10 +1,11 @@
 # Debian's liblief-dev (0.9) ships no CMake package: find the headers and library by hand.
-# Prefers the static libLIEF.a, which needs mbedTLS's x509 and crypto libraries after it.
+# Prefers the static libLIEF.a, which needs mbedTLS's x509 and crypto libraries after it (static
+# too where libmbedtls-dev has them, so that the binary needs no libmbed*.so at run time).
 find_path(LIEF_INCLUDE_DIR NAMES LIEF/ELF.hpp)
 find_library(LIEF_STATIC_LIBRARY NAMES libLIEF.a)
 find_library(LIEF_SHARED_LIBRARY NAMES LIEF)
-find_library(MBEDX509_LIBRARY NAMES mbedx509)
-find_library(MBEDCRYPTO_LIBRARY NAMES mbedcrypto)
+find_library(MBEDX509_LIBRARY NAMES libmbedx509.a mbedx509)
+find_library(MBEDCRYPTO_LIBRARY NAMES libmbedcrypto.a mbedcrypto)
 
 if(LIEF_STATIC_LIBRARY AND MBEDX509_LIBRARY AND MBEDCRYPTO_LIBRARY)
   set(LIEF_LIBRARY ${LIEF_STATIC_LIBRARY})

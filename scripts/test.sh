@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Quick start, step two: install what is missing, build portcheck with warnings as errors, build
 # the fixtures, and run the whole test suite; then again under AddressSanitizer and
-# UndefinedBehaviorSanitizer. Set PORTCHECK_SKIP_SANITIZE=1 to skip the second pass.
+# UndefinedBehaviorSanitizer; then a short, bounded libFuzzer run of the load stage
+# (scripts/fuzz.sh). Set PORTCHECK_SKIP_SANITIZE=1 to skip the second pass, PORTCHECK_SKIP_FUZZ=1
+# to skip the fuzzing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -23,5 +25,10 @@ if [ "${PORTCHECK_SKIP_SANITIZE:-0}" != 1 ]; then
   cmake --build build-asan -j "$jobs"
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build-asan --output-on-failure -j "$jobs"
+fi
+
+if [ "${PORTCHECK_SKIP_FUZZ:-0}" != 1 ]; then
+  echo "== fuzz the load stage (bounded smoke run)"
+  PORTCHECK_FIXTURE_DIR="$PWD/build-test/fixtures" ./scripts/fuzz.sh
 fi
 echo "== all tests passed"

@@ -13,4 +13,9 @@ namespace portcheck {
 
 Result<ElfFacts> load_elf(const std::string& path, const std::vector<uint8_t>& bytes);
 
+// The CA bundle files and directories the loader looks for in binaries (distributions, Go's
+// list, OpenSSL builds); `baseline capture` checks the same ones on a system.
+const std::vector<std::string>& known_ca_files();
+const std::vector<std::string>& known_ca_dirs();
+
 }  // namespace portcheck

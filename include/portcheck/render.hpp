@@ -14,6 +14,9 @@ struct TextStyle {
 
 std::string render_text(const Report& report, const TextStyle& style);
 std::string render_json(const Report& report);
+std::string render_sarif(const Report& report);     // SARIF 2.1.0
+std::string render_github(const Report& report);    // GitHub Actions annotations
+std::string render_markdown(const Report& report);  // a summary for a step or a comment
 
 // --list-targets
 std::string render_targets_text(const BaselineTable& table);

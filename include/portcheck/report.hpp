@@ -14,6 +14,12 @@
 
 namespace portcheck {
 
+// An accepted exception, stated in the project's config with its reason. Empty fields match
+// anything; `file` is a glob on the reported path, `culprit` one of the finding's culprits.
+struct Suppression {
+  std::string rule, target, file, culprit, reason;
+};
+
 enum class FileStatus { pass, fail, error };
 enum class Verdict { pass, warn, fail };
 
@@ -80,10 +86,12 @@ struct Report {
   size_t excluded = 0;               // left out by --exclude
   size_t symlink_loops = 0;          // directory symlinks not followed again
   std::vector<std::string> notices;  // about the run as a whole, such as a stale table
+  std::vector<Suppression> unused_suppressions;  // matched nothing: stale, to be cleaned up
 };
 
 struct Gate {
   bool fail_on_warn = false;  // --fail-on warn
+  std::vector<Suppression> suppressions;
 };
 
 enum ExitCode { exit_ok = 0, exit_violations = 1, exit_usage = 2, exit_input_error = 3 };
@@ -100,6 +108,8 @@ ReleaseReport report_release(const std::string& path, const std::vector<const Fi
 std::vector<DependencyNode> dependency_tree(const FileReport& file,
                                             const std::vector<const Facts*>& release_files);
 RunSummary summarize_run(const std::vector<FileReport>& files);
+std::vector<Suppression> unused_suppressions(const std::vector<Suppression>& suppressions,
+                                             const std::vector<FileReport>& files);
 ExitCode exit_code(const Report& report);
 // A notice when the newest file audited is more than a year younger than the table: releases of
 // the past year may be missing from it.

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <thread>
 
+#include "config.hpp"
 #include "portcheck/baseline.hpp"
 #include "portcheck/report.hpp"
 #include "version.hpp"
@@ -24,6 +25,33 @@ bool use_color(const std::string& choice, const RunPlan& plan) {
   return !plan.output_file && ::isatty(STDOUT_FILENO);
 }
 
+Format format_named(const std::string& name) {
+  if (name == "json") return Format::json;
+  if (name == "sarif") return Format::sarif;
+  if (name == "github") return Format::github;
+  if (name == "markdown") return Format::markdown;
+  return Format::text;
+}
+
+// The config fills in what the command line left open; the command line always wins.
+bool apply_config(const std::optional<std::string>& explicit_path, bool fail_on_given,
+                  RunPlan& plan, std::string& fail_on) {
+  ConfigResult result = load_config(explicit_path);
+  if (!result.error.empty()) {
+    std::cerr << "portcheck: " << result.error << "\n";
+    return false;
+  }
+  if (!result.config) return true;
+  const ProjectConfig& config = *result.config;
+  plan.config_file = config.path;
+  if (plan.target_specs.empty()) plan.target_specs = config.targets;
+  if (!fail_on_given && config.fail_on) fail_on = *config.fail_on;
+  if (!plan.baselines_file) plan.baselines_file = config.baselines;
+  plan.excludes.insert(plan.excludes.end(), config.excludes.begin(), config.excludes.end());
+  plan.gate.suppressions = config.suppressions;
+  return true;
+}
+
 }  // namespace
 
 ParsedArgs parse_args(int argc, char** argv) {
@@ -33,9 +61,18 @@ ParsedArgs parse_args(int argc, char** argv) {
   std::string format = "text", color = "auto", fail_on = "fail";
   auto* paths = app.add_option("paths", plan.paths,
                                "ELF files, directories or archives (a release) to check");
-  app.add_option("--format", format, "output format")
-      ->check(CLI::IsMember({"text", "json"}))
+  app.add_option("--format", format, "output format on stdout (or -o FILE)")
+      ->check(CLI::IsMember({"text", "json", "sarif", "github", "markdown"}))
       ->capture_default_str();
+  std::optional<std::string> json_file, sarif_file, markdown_file, github_file, config_file;
+  app.add_option("--json", json_file, "also write the JSON report to FILE");
+  app.add_option("--sarif", sarif_file, "also write a SARIF 2.1.0 report to FILE");
+  app.add_option("--markdown", markdown_file, "also write a Markdown summary to FILE");
+  app.add_option("--github", github_file, "also write GitHub Actions annotations to FILE");
+  auto* config = app.add_option("--config", config_file,
+                                "project config (default: .portcheck.json here or in a parent)");
+  bool no_config = false;
+  app.add_flag("--no-config", no_config, "ignore .portcheck.json")->excludes(config);
   app.add_option("-o,--output", plan.output_file, "write the report to FILE instead of stdout");
   app.add_option("--color", color, "colour in text output")
       ->check(CLI::IsMember({"auto", "always", "never"}))
@@ -60,6 +97,9 @@ ParsedArgs parse_args(int argc, char** argv) {
                  "leave out files and directories matching GLOB (path or base name); repeatable")
       ->allow_extra_args(false);
   app.add_flag("--tree", plan.tree, "print each file's dependency tree (bundled, system, missing)");
+  app.footer(
+      "Also: portcheck baseline capture [--root DIR] [--id ID] [--name NAME] [--family FAMILY]\n"
+      "prints this system (or the root at DIR) as a target for --baselines; see portcheck(1).");
   app.set_version_flag("--version", std::string("portcheck ") + kVersion + " (baseline table " +
                                         bundled_table_date() + ")");
   try {
@@ -72,7 +112,17 @@ ParsedArgs parse_args(int argc, char** argv) {
     std::cerr << "portcheck: no files given\nRun with --help for more information.\n";
     return {std::nullopt, exit_usage};
   }
-  plan.format = format == "json" ? Format::json : Format::text;
+  plan.format = format_named(format);
+  for (const auto& [file, kind] : {std::pair{json_file, Format::json},
+                                   {sarif_file, Format::sarif},
+                                   {markdown_file, Format::markdown},
+                                   {github_file, Format::github}}) {
+    if (file) plan.extra_outputs.push_back({kind, *file});
+  }
+  bool fail_on_given = app.count("--fail-on") > 0;
+  if (!no_config && !apply_config(config_file, fail_on_given, plan, fail_on)) {
+    return {std::nullopt, exit_usage};
+  }
   plan.gate.fail_on_warn = fail_on == "warn";
   plan.color = use_color(color, plan);
   return {plan, exit_ok};

@@ -9,7 +9,12 @@
 
 namespace portcheck::cli {
 
-enum class Format { text, json };
+enum class Format { text, json, sarif, github, markdown };
+
+struct ExtraOutput {
+  Format format;
+  std::string file;
+};
 
 struct RunPlan {
   std::vector<std::string> paths;
@@ -20,9 +25,11 @@ struct RunPlan {
   std::optional<std::string> baselines_file;
   bool list_targets = false;
   Gate gate;
-  unsigned jobs = 1;                  // files analysed at once
-  std::vector<std::string> excludes;  // globs left out of directories and archives
-  bool tree = false;                  // print each file's dependency tree
+  unsigned jobs = 1;                       // files analysed at once
+  std::vector<std::string> excludes;       // globs left out of directories and archives
+  bool tree = false;                       // print each file's dependency tree
+  std::vector<ExtraOutput> extra_outputs;  // --json FILE, --sarif FILE, ...
+  std::optional<std::string> config_file;  // the .portcheck.json in effect, for messages
 };
 
 // Either a plan, or the exit code to leave with (after --help, --version or a usage error,

@@ -206,12 +206,16 @@ bool same_file(const std::string& a, const std::string& b) {
 }
 
 // Writing the report over an input would modify it; refused before anything is read.
-bool output_overwrites_input(const RunPlan& plan) {
-  if (!plan.output_file) return false;
-  for (const auto& path : plan.paths) {
-    if (same_file(path, *plan.output_file)) return true;
+std::optional<std::string> output_over_input(const RunPlan& plan) {
+  std::vector<std::string> outputs;
+  if (plan.output_file) outputs.push_back(*plan.output_file);
+  for (const auto& extra : plan.extra_outputs) outputs.push_back(extra.file);
+  for (const auto& output : outputs) {
+    for (const auto& path : plan.paths) {
+      if (same_file(path, output)) return output;
+    }
   }
-  return false;
+  return std::nullopt;
 }
 
 bool write_output(const RunPlan& plan, const std::string& text) {
@@ -240,6 +244,38 @@ void print_errors(const Report& report) {
   }
 }
 
+std::string render_as(Format format, const Report& report, const RunPlan& plan) {
+  switch (format) {
+    case Format::json: return render_json(report);
+    case Format::sarif: return render_sarif(report);
+    case Format::github: return render_github(report);
+    case Format::markdown: return render_markdown(report);
+    case Format::text: break;
+  }
+  return render_text(report, TextStyle{plan.color, plan.tree});
+}
+
+// Notes about the run as a whole, and suppressions that matched nothing (stale ones).
+void print_notices(const RunPlan& plan, const Report& report) {
+  for (const auto& notice : report.notices) std::cerr << "portcheck: note: " << notice << "\n";
+  for (const auto& s : report.unused_suppressions) {
+    std::cerr << "portcheck: " << plan.config_file.value_or("config")
+              << ": suppression matched nothing (rule " << s.rule
+              << (s.target.empty() ? "" : ", target " + s.target)
+              << (s.file.empty() ? "" : ", file " + s.file)
+              << (s.culprit.empty() ? "" : ", culprit " + s.culprit) << "): remove it\n";
+  }
+}
+
+int write_file(const std::string& path, const std::string& text) {
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  file << text;
+  file.close();
+  if (file) return exit_ok;
+  std::cerr << "portcheck: " << path << ": cannot write the report\n";
+  return exit_usage;
+}
+
 int finish(const RunPlan& plan, const std::string& text) {
   if (write_output(plan, text)) return exit_ok;
   std::cerr << "portcheck: " << plan.output_file.value_or("stdout")
@@ -249,24 +285,15 @@ int finish(const RunPlan& plan, const std::string& text) {
 
 }  // namespace
 
-int run(const RunPlan& plan) {
-  if (output_overwrites_input(plan)) {
-    std::cerr << "portcheck: " << *plan.output_file
-              << ": refusing to write the report over an input\n";
-    return exit_usage;
-  }
+Reported report_for(const RunPlan& plan) {
   // baselines: the bundled table, extended or replaced by --baselines
   std::optional<BaselineTable> table = load_table(plan);
-  if (!table) return exit_usage;
-  if (plan.list_targets) {
-    return finish(plan, plan.format == Format::json ? render_targets_json(*table)
-                                                    : render_targets_text(*table));
-  }
+  if (!table) return {std::nullopt, exit_usage};
   // targets: ids and groups resolved against the table; a typo is a usage error, not a pass
   Selection selection = select_targets(*table, plan.target_specs);
   if (!selection.error.empty()) {
     std::cerr << "portcheck: " << selection.error << "\n";
-    return exit_usage;
+    return {std::nullopt, exit_usage};
   }
   // inputs and load: every file of every directory and archive, on all cores
   Analysed analysed = analyse_inputs(plan);
@@ -274,13 +301,32 @@ int run(const RunPlan& plan) {
   load_disk_neighbours(analysed, WalkOptions{plan.excludes});
   // report: every rule on every selected target, the release libraries' findings included
   Report report = build_report(plan, analysed, *table, selection.targets);
-  // render: the report as the user asked for it; errors also go to stderr, one line each
-  std::string text = plan.format == Format::json
-                         ? render_json(report)
-                         : render_text(report, TextStyle{plan.color, plan.tree});
+  report.unused_suppressions = unused_suppressions(plan.gate.suppressions, report.files);
+  return {std::move(report), exit_ok};
+}
+
+int run(const RunPlan& plan) {
+  if (auto output = output_over_input(plan)) {
+    std::cerr << "portcheck: " << *output << ": refusing to write the report over an input\n";
+    return exit_usage;
+  }
+  if (plan.list_targets) {
+    std::optional<BaselineTable> table = load_table(plan);
+    if (!table) return exit_usage;
+    return finish(plan, plan.format == Format::json ? render_targets_json(*table)
+                                                    : render_targets_text(*table));
+  }
+  Reported reported = report_for(plan);
+  if (!reported.report) return reported.exit_code;
+  const Report& report = *reported.report;
+  // render: the report as the user asked for it, and any extra files; errors also go to
+  // stderr, one line each
   if (!errors_shown_on_terminal(plan)) print_errors(report);
-  for (const auto& notice : report.notices) std::cerr << "portcheck: note: " << notice << "\n";
-  int written = finish(plan, text);
+  print_notices(plan, report);
+  int written = finish(plan, render_as(plan.format, report, plan));
+  for (const auto& extra : plan.extra_outputs) {
+    if (written == exit_ok) written = write_file(extra.file, render_as(extra.format, report, plan));
+  }
   return written != exit_ok ? written : exit_code(report);
 }
 

@@ -6,6 +6,7 @@
 #include <LIEF/logging.hpp>
 #include <algorithm>
 #include <mutex>
+#include <utility>
 
 #include "machine.hpp"
 #include "markers.hpp"
@@ -99,7 +100,9 @@ const VersionNeed* find_need(const ElfFacts& facts, uint16_t index, std::string&
 // Binds each imported symbol to the version its .gnu.version entry names.
 std::optional<std::string> read_imports(const LIEF::ELF::Binary& binary, const load::RawElf& raw,
                                         ElfFacts& facts) {
+  bool null_symbol = true;  // entry 0 is reserved (STN_UNDEF): never an import, whatever it holds
   for (const auto& symbol : binary.dynamic_symbols()) {
+    if (std::exchange(null_symbol, false)) continue;
     if (symbol.shndx() != 0 || symbol.name().empty()) continue;
     uint16_t index =
         symbol.has_version() ? symbol.symbol_version().value() & VERSYM_HIDDEN_MASK : 0;
@@ -110,10 +113,12 @@ std::optional<std::string> read_imports(const LIEF::ELF::Binary& binary, const l
     std::string library;
     const VersionNeed* need = find_need(facts, index, library);
     if (!need) {
+      // An undefined symbol bound to a version this file itself defines cannot be satisfied by
+      // any library it needs: damage, not an import to leave out.
       const auto& defs = raw.version_def_indexes;
-      if (std::find(defs.begin(), defs.end(), index) != defs.end()) continue;
-      return fmt::format("symbol {} refers to version index {} that nothing defines", symbol.name(),
-                         index);
+      bool own = std::find(defs.begin(), defs.end(), index) != defs.end();
+      return fmt::format("symbol {} refers to version index {} that {}", symbol.name(), index,
+                         own ? "only this file defines" : "nothing defines");
     }
     bool weak = symbol.binding() == LIEF::ELF::SYMBOL_BINDINGS::STB_WEAK;
     facts.imports.push_back({symbol.name(), need->name, library, weak});
@@ -192,8 +197,16 @@ void read_flags(const load::RawElf& raw, ElfFacts& facts) {
   facts.has_dynamic = raw.has_dynamic;
 }
 
+// Messages quote names read from the file; a damaged name must not break the one-line promise.
+std::string one_line(std::string message) {
+  for (char& c : message) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
+  return message;
+}
+
 FileError error(const std::string& path, ErrorKind kind, std::string message) {
-  return FileError{path, kind, std::move(message)};
+  return FileError{path, kind, one_line(std::move(message))};
 }
 
 // LIEF 0.9 counts dynamic symbols from the hash tables by default and undercounts some GNU hash
@@ -240,8 +253,7 @@ Result<ElfFacts> read_with_lief(const std::string& path, const std::vector<uint8
 Result<ElfFacts> load_elf(const std::string& path, const std::vector<uint8_t>& bytes) {
   auto raw_result = load::read_raw_elf(bytes);
   if (auto* failure = std::get_if<FileError>(&raw_result)) {
-    failure->path = path;
-    return *failure;
+    return error(path, failure->kind, failure->message);
   }
   const load::RawElf& raw = std::get<load::RawElf>(raw_result);
   Result<ElfFacts> result = error(path, ErrorKind::malformed, "");
@@ -257,9 +269,11 @@ Result<ElfFacts> load_elf(const std::string& path, const std::vector<uint8_t>& b
   read_flags(raw, *facts);
   facts->type = file_type(raw, facts->interpreter.has_value(), facts->pie_flag);
   facts->notes = raw.notes;
-  facts->toolchain = load::detect_toolchain(bytes, raw, *facts);
-  facts->static_libc = load::detect_static_libc(bytes, *facts);
-  facts->tls_markers = load::detect_tls_markers(bytes);
+  // One view of the file's non-code bytes serves every marker scan.
+  load::TextRegions text(bytes, raw);
+  facts->toolchain = load::detect_toolchain(bytes, text, raw, *facts);
+  facts->static_libc = load::detect_static_libc(text, *facts);
+  facts->tls_markers = load::detect_tls_markers(text);
   return result;
 }
 

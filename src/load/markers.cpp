@@ -6,12 +6,6 @@
 namespace portcheck::load {
 namespace {
 
-bool contains(const std::vector<uint8_t>& bytes, std::string_view needle) {
-  auto found = std::search(bytes.begin(), bytes.end(), needle.begin(), needle.end(),
-                           [](uint8_t a, char b) { return a == static_cast<uint8_t>(b); });
-  return found != bytes.end();
-}
-
 const RawSection* find_section(const RawElf& raw, std::string_view name) {
   for (const auto& section : raw.sections) {
     if (section.name == name) return &section;
@@ -22,7 +16,12 @@ const RawSection* find_section(const RawElf& raw, std::string_view name) {
 std::vector<std::string> comment_lines(const std::vector<uint8_t>& bytes, const RawElf& raw) {
   std::vector<std::string> lines;
   const RawSection* comment = find_section(raw, ".comment");
-  if (!comment) return lines;
+  // Only sections with file bytes are checked against the file: a NOBITS one may claim any size.
+  constexpr uint32_t SHT_NOBITS = 8;
+  if (!comment || comment->type == SHT_NOBITS || comment->offset > bytes.size() ||
+      comment->size > bytes.size() - comment->offset) {
+    return lines;
+  }
   std::string current;
   for (uint64_t i = comment->offset; i < comment->offset + comment->size; ++i) {
     if (bytes[i] != 0) {
@@ -43,34 +42,34 @@ bool imports_any(const ElfFacts& facts, std::string_view prefix) {
 
 }  // namespace
 
-Toolchain detect_toolchain(const std::vector<uint8_t>& bytes, const RawElf& raw,
-                           const ElfFacts& facts) {
+Toolchain detect_toolchain(const std::vector<uint8_t>& bytes, const TextRegions& text,
+                           const RawElf& raw, const ElfFacts& facts) {
   Toolchain toolchain;
   toolchain.compilers = comment_lines(bytes, raw);
-  auto mentions = [&](std::string_view text) {
+  auto mentions = [&](std::string_view words) {
     return std::any_of(toolchain.compilers.begin(), toolchain.compilers.end(),
-                       [&](const std::string& line) { return line.find(text) != line.npos; });
+                       [&](const std::string& line) { return line.find(words) != line.npos; });
   };
   // rustc leaves its source paths (/rustc/<commit>/library/...) in panic messages of every
   // binary, stripped or not; the panic handler symbol is there when symbols are.
-  toolchain.rust = mentions("rustc version") || contains(bytes, "/rustc/") ||
-                   contains(bytes, "rust_begin_unwind") || imports_any(facts, "__rust_");
+  toolchain.rust = mentions("rustc version") || text.contains(needle("/ru|stc/")) ||
+                   text.contains(needle("rus|t_begin_unwind")) || imports_any(facts, "__rust_");
   // Go writes its build info under this magic in every binary since Go 1.13.
   toolchain.go = find_section(raw, ".go.buildinfo") || find_section(raw, ".note.go.buildid") ||
-                 contains(bytes, "\xff Go buildinf:");
+                 text.contains(needle("\xff G|o buildinf:"));
   return toolchain;
 }
 
-StaticLibc detect_static_libc(const std::vector<uint8_t>& bytes, const ElfFacts& facts) {
+StaticLibc detect_static_libc(const TextRegions& text, const ElfFacts& facts) {
   StaticLibc libc;
   if (facts.type != FileType::static_executable && facts.type != FileType::static_pie) return libc;
   // glibc's own messages and version names survive stripping; musl leaves no such mark.
-  bool glibc = contains(bytes, "Fatal glibc error") || contains(bytes, "GLIBC_PRIVATE") ||
-               contains(bytes, "GNU C Library");
+  bool glibc = text.contains("Fatal glibc error") || text.contains("GLIBC_PRIVATE") ||
+               text.contains("GNU C Library");
   if (!glibc) return libc;
   libc.flavour = "glibc";
   // The module name patterns are linked in exactly when the NSS machinery is.
-  libc.uses_nss = contains(bytes, "libnss_%s.so") || contains(bytes, "_nss_%s_%s");
+  libc.uses_nss = text.contains(needle("lib|nss_%s.so")) || text.contains(needle("_ns|s_%s_%s"));
   return libc;
 }
 

@@ -7,16 +7,17 @@
 
 #include "portcheck/facts.hpp"
 #include "raw_elf.hpp"
+#include "text_regions.hpp"
 
 namespace portcheck::load {
 
-Toolchain detect_toolchain(const std::vector<uint8_t>& bytes, const RawElf& raw,
-                           const ElfFacts& facts);
+Toolchain detect_toolchain(const std::vector<uint8_t>& bytes, const TextRegions& text,
+                           const RawElf& raw, const ElfFacts& facts);
 
 // For static executables: which C library is inside and whether it carries glibc's NSS.
-StaticLibc detect_static_libc(const std::vector<uint8_t>& bytes, const ElfFacts& facts);
+StaticLibc detect_static_libc(const TextRegions& text, const ElfFacts& facts);
 
 // TLS stacks, OpenSSL build paths and CA locations named in the file (tls_markers.cpp).
-TlsMarkers detect_tls_markers(const std::vector<uint8_t>& bytes);
+TlsMarkers detect_tls_markers(const TextRegions& text);
 
 }  // namespace portcheck::load

@@ -2,17 +2,25 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "byte_view.hpp"
 
 namespace portcheck::load {
 namespace {
 
 constexpr uint32_t PT_DYNAMIC = 2, PT_INTERP = 3, PT_NOTE = 4, PT_LOAD = 1;
-constexpr uint32_t SHT_NOBITS = 8;
-constexpr int64_t DT_NULL = 0, DT_NEEDED = 1, DT_STRTAB = 5, DT_STRSZ = 10, DT_SONAME = 14,
-                  DT_RPATH = 15, DT_RUNPATH = 29, DT_FLAGS = 30, DT_RELR = 36,
-                  DT_FLAGS_1 = 0x6ffffffb, DT_VERDEF = 0x6ffffffc, DT_VERDEFNUM = 0x6ffffffd,
-                  DT_VERNEED = 0x6ffffffe, DT_VERNEEDNUM = 0x6fffffff;
+constexpr uint32_t SHT_DYNAMIC = 6, SHT_NOBITS = 8, SHT_DYNSYM = 11, SHT_GNU_VERDEF = 0x6ffffffd,
+                   SHT_GNU_VERNEED = 0x6ffffffe, SHT_GNU_VERSYM = 0x6fffffff;
+constexpr int64_t DT_NULL = 0, DT_NEEDED = 1, DT_STRTAB = 5, DT_SYMTAB = 6, DT_STRSZ = 10,
+                  DT_SONAME = 14, DT_RPATH = 15, DT_RUNPATH = 29, DT_FLAGS = 30, DT_RELR = 36,
+                  DT_VERSYM = 0x6ffffff0, DT_FLAGS_1 = 0x6ffffffb, DT_VERDEF = 0x6ffffffc,
+                  DT_VERDEFNUM = 0x6ffffffd, DT_VERNEED = 0x6ffffffe, DT_VERNEEDNUM = 0x6fffffff;
+// Tags a dynamic section holds at most once: with two, readers disagree on which one counts
+// (glibc's loader takes the last, most tools the first).
+constexpr int64_t kSingleTags[] = {DT_STRTAB,    DT_SYMTAB,  DT_STRSZ,     DT_SONAME,
+                                   DT_FLAGS,     DT_FLAGS_1, DT_VERSYM,    DT_VERDEF,
+                                   DT_VERDEFNUM, DT_VERNEED, DT_VERNEEDNUM};
 constexpr uint16_t VER_FLG_BASE = 1;
 constexpr uint32_t NT_GNU_ABI_TAG = 1, NT_GNU_BUILD_ID = 3, NT_GNU_PROPERTY_TYPE_0 = 5;
 constexpr uint32_t GNU_PROPERTY_X86_ISA_1_NEEDED = 0xc0008002;
@@ -92,12 +100,10 @@ class Reader {
     }
     for (uint64_t i = 0; i < phnum_; ++i) {
       RawSegment segment = read_segment(phoff_ + i * phentsize_);
-      bool in_file = segment.type == PT_LOAD || segment.type == PT_DYNAMIC ||
-                     segment.type == PT_INTERP || segment.type == PT_NOTE;
-      if (in_file) {
-        auto what = fmt::format("segment {} (type {})", i, hex(segment.type));
-        if (auto failure = need_range(what, segment.offset, segment.filesz)) return failure;
-      }
+      // Every segment, whatever its type: LIEF sizes its copy of the file to cover them all, so
+      // one segment claiming gigabytes past the end would cost gigabytes of memory.
+      auto what = fmt::format("segment {} (type {})", i, hex(segment.type));
+      if (auto failure = need_range(what, segment.offset, segment.filesz)) return failure;
       raw_.segments.push_back(segment);
     }
     return std::nullopt;
@@ -122,24 +128,43 @@ class Reader {
   std::optional<Failure> read_sections() {
     if (shoff_ == 0) return std::nullopt;
     uint64_t entry = is64_ ? 64 : 40;
-    if (shnum_ == 0 || shentsize_ < entry || shnum_ > kMaxEntries) {
-      return std::nullopt;  // extended numbering or none: nothing to hold LIEF against
+    if (shnum_ == 0) return std::nullopt;  // extended numbering: nothing to hold LIEF against
+    if (shentsize_ != entry) {
+      return Failure{ErrorKind::malformed, "the section header table has a bad entry size"};
     }
     if (auto failure = need_range("the section header table", shoff_, shentsize_ * shnum_)) {
       return failure;
     }
+    uint64_t covered = 0;
     for (uint64_t i = 0; i < shnum_; ++i) {
       uint64_t at = shoff_ + i * shentsize_;
       RawSection section;
       section.type = static_cast<uint32_t>(*view_.u32(at + 4));
+      section.flags = *view_.word(at + 8, is64_);
       section.offset = *view_.word(at + (is64_ ? 24 : 16), is64_);
       section.size = *view_.word(at + (is64_ ? 32 : 20), is64_);
+      section.link = static_cast<uint32_t>(*view_.u32(at + (is64_ ? 40 : 24)));
+      section.info = static_cast<uint32_t>(*view_.u32(at + (is64_ ? 44 : 28)));
       name_offsets_.push_back(*view_.u32(at));
-      if (section.type != SHT_NOBITS && section.type != 0) {
+      // Every section but NOBITS lies in the file, even an inactive (SHT_NULL) one: later
+      // stages (text_regions.cpp, markers.cpp) read any section's bytes by its offset and size.
+      if (section.type != SHT_NOBITS) {
         auto what = fmt::format("section {}", i);
         if (auto failure = need_range(what, section.offset, section.size)) return failure;
+        covered += section.size;
+      } else if (section.offset > view_.size()) {
+        // LIEF allocates up to the end of every section, NOBITS or not (up to 100 MB long).
+        return Failure{
+            ErrorKind::malformed,
+            fmt::format("section {} (NOBITS) starts at offset {} past the end of the file", i,
+                        hex(section.offset))};
       }
       raw_.sections.push_back(section);
+    }
+    // Sections do not overlap, so together they fit in the file. Thousands of sections over the
+    // same bytes would make LIEF parse those bytes thousands of times (minutes for a 1 MB file).
+    if (covered > view_.size()) {
+      return Failure{ErrorKind::malformed, "the sections claim more bytes than the file has"};
     }
     name_sections();
     return std::nullopt;
@@ -207,10 +232,88 @@ class Reader {
       entries_.emplace_back(tag, value);
     }
     if (!terminated) return Failure{ErrorKind::malformed, "the dynamic section has no DT_NULL end"};
+    for (int64_t tag : kSingleTags) {
+      auto count = std::count_if(entries_.begin(), entries_.end(),
+                                 [&](const auto& e) { return e.first == tag; });
+      if (count > 1) {
+        return Failure{
+            ErrorKind::malformed,
+            fmt::format("the dynamic section has {} entries of tag {}", count, hex(tag))};
+      }
+    }
     if (auto failure = locate_strings()) return failure;
+    if (auto failure = check_sections_agree(*dynamic)) return failure;
+    if (auto failure = check_symbol_names()) return failure;
     if (auto failure = read_dynamic_strings()) return failure;
     if (auto failure = read_version_needs()) return failure;
     return read_version_defs();
+  }
+
+  // Tools such as readelf find the dynamic symbols, the version tables and their strings through
+  // the section headers; the dynamic loader (and LIEF) through the dynamic section. Where both
+  // exist they must name the same bytes, or the two readings of the file differ.
+  std::optional<Failure> check_sections_agree(const RawSegment& dynamic) const {
+    if (raw_.sections.empty()) return std::nullopt;
+    auto disagree = [](const char* what) {
+      return Failure{
+          ErrorKind::malformed,
+          fmt::format("the section headers and the dynamic section disagree on {}", what)};
+    };
+    struct Table {
+      uint32_t type;
+      int64_t tag, count_tag;
+      const char* what;
+    };
+    static const Table tables[] = {
+        {SHT_DYNAMIC, 0, 0, "the dynamic section"},
+        {SHT_DYNSYM, DT_SYMTAB, 0, "the dynamic symbols"},
+        {SHT_GNU_VERSYM, DT_VERSYM, 0, "the symbol versions"},
+        {SHT_GNU_VERNEED, DT_VERNEED, DT_VERNEEDNUM, "the version needs"},
+        {SHT_GNU_VERDEF, DT_VERDEF, DT_VERDEFNUM, "the version definitions"},
+    };
+    for (const auto& table : tables) {
+      const RawSection* section = nullptr;
+      size_t sections = 0;
+      for (const auto& s : raw_.sections) {
+        if (s.type == table.type) section = &s, ++sections;
+      }
+      if (table.type == SHT_DYNAMIC) {
+        if (sections > 1 ||
+            (section && (section->offset != dynamic.offset || section->size != dynamic.filesz))) {
+          return disagree(table.what);
+        }
+      } else {
+        auto address = dynamic_value(table.tag);
+        if (!address && sections == 0) continue;
+        if (!address || sections != 1 || to_offset(*address) != section->offset) {
+          return disagree(table.what);
+        }
+        if (table.count_tag && dynamic_value(table.count_tag).value_or(0) != section->info) {
+          return disagree(table.what);
+        }
+      }
+      // The names: the section's string table is the dynamic string table.
+      if (section && table.type != SHT_GNU_VERSYM) {
+        if (section->link >= raw_.sections.size()) return disagree(table.what);
+        const RawSection& strings = raw_.sections[section->link];
+        if (strings.offset != strtab_ || strings.size != strsz_) return disagree(table.what);
+      }
+    }
+    return std::nullopt;
+  }
+
+  // A symbol name must lie in the string table: past it, LIEF (and the loader) read whatever
+  // bytes follow, other tools report <corrupt>.
+  std::optional<Failure> check_symbol_names() const {
+    for (const auto& section : raw_.sections) {
+      if (section.type != SHT_DYNSYM) continue;
+      uint64_t entry = is64_ ? 24 : 16;
+      for (uint64_t i = 1; i < section.size / entry; ++i) {
+        uint64_t name = *view_.u32(section.offset + i * entry);
+        if (name != 0 && name >= strsz_) return bad_string("a dynamic symbol", name);
+      }
+    }
+    return std::nullopt;
   }
 
   std::optional<uint64_t> dynamic_value(int64_t tag) const {
@@ -286,13 +389,40 @@ class Reader {
     return std::nullopt;
   }
 
+  // Where a version table ends: at the end of its section when there is one, else of the file.
+  uint64_t table_end(uint32_t type) const {
+    for (const auto& section : raw_.sections) {
+      if (section.type == type) return section.offset + section.size;
+    }
+    return view_.size();
+  }
+
+  // Reads one more entry of a version table: inside the table, and within the entries the table
+  // has room for. Entries never overlap, so counts and links that ask for more (shared or
+  // overlapping chains) are damage; bounding them keeps a small hostile file from making this
+  // reader, and LIEF after it, loop and allocate for minutes.
+  std::optional<Failure> table_entry(const char* what, uint64_t at, uint64_t size, uint64_t end,
+                                     uint64_t& room) {
+    if (auto failure = need_range(what, at, size)) return failure;
+    if (at + size > end)
+      return Failure{ErrorKind::malformed, fmt::format("{} lies outside its section", what)};
+    if (room == 0) {
+      return Failure{ErrorKind::malformed,
+                     fmt::format("the version table has no room for {}", what)};
+    }
+    --room;
+    return std::nullopt;
+  }
+
   std::optional<Failure> read_version_needs() {
     uint64_t at = 0, count = 0;
     if (auto failure = locate_table(DT_VERNEED, DT_VERNEEDNUM, at, count, "version need")) {
       return failure;
     }
+    uint64_t end = table_end(SHT_GNU_VERNEED);
+    uint64_t room = at < end ? (end - at) / 16 : 0;  // needs and their aux entries: 16 bytes each
     for (uint64_t i = 0; i < count; ++i) {
-      if (auto failure = need_range("a version need entry", at, 16)) return failure;
+      if (auto failure = table_entry("a version need entry", at, 16, end, room)) return failure;
       if (*view_.u16(at) != 1) {
         return Failure{ErrorKind::malformed, "a version need entry has an unknown version"};
       }
@@ -300,9 +430,8 @@ class Reader {
       auto file = dynamic_string(*view_.u32(at + 4));
       if (!file) return bad_string("a version need entry", *view_.u32(at + 4));
       need.file = *file;
-      if (auto failure = read_need_aux(at + *view_.u32(at + 8), *view_.u16(at + 2), need)) {
-        return failure;
-      }
+      uint64_t aux = at + *view_.u32(at + 8);
+      if (auto failure = read_need_aux(aux, *view_.u16(at + 2), end, room, need)) return failure;
       raw_.version_needs.push_back(std::move(need));
       uint64_t next = *view_.u32(at + 12);
       if ((next == 0) != (i + 1 == count)) {
@@ -313,9 +442,10 @@ class Reader {
     return std::nullopt;
   }
 
-  std::optional<Failure> read_need_aux(uint64_t at, uint64_t count, RawNeed& need) {
+  std::optional<Failure> read_need_aux(uint64_t at, uint64_t count, uint64_t end, uint64_t& room,
+                                       RawNeed& need) {
     for (uint64_t j = 0; j < count; ++j) {
-      if (auto failure = need_range("a version need aux entry", at, 16)) return failure;
+      if (auto failure = table_entry("a version need aux entry", at, 16, end, room)) return failure;
       RawNeedAux aux;
       aux.flags = static_cast<uint16_t>(*view_.u16(at + 4));
       aux.other = static_cast<uint16_t>(*view_.u16(at + 6));
@@ -334,19 +464,38 @@ class Reader {
     return std::nullopt;
   }
 
+  // The first aux entry of a definition names it, the others its parents: LIEF reads them all.
+  std::optional<Failure> check_def_aux(uint64_t at, uint64_t count, uint64_t end, uint64_t& room) {
+    for (uint64_t j = 0; j < count; ++j) {
+      if (auto failure = table_entry("a version definition aux entry", at, 8, end, room)) {
+        return failure;
+      }
+      uint64_t next = *view_.u32(at + 4);
+      if ((next == 0) != (j + 1 == count)) {
+        return Failure{ErrorKind::malformed,
+                       "the names of a version definition and their count disagree"};
+      }
+      at += next;
+    }
+    return std::nullopt;
+  }
+
   std::optional<Failure> read_version_defs() {
     uint64_t at = 0, count = 0;
     if (auto failure = locate_table(DT_VERDEF, DT_VERDEFNUM, at, count, "version definition")) {
       return failure;
     }
+    uint64_t end = table_end(SHT_GNU_VERDEF);
+    uint64_t room = at < end ? (end - at) / 8 : 0;  // at least 8 bytes an entry
     for (uint64_t i = 0; i < count; ++i) {
-      if (auto failure = need_range("a version definition", at, 20)) return failure;
+      if (auto failure = table_entry("a version definition", at, 20, end, room)) return failure;
       uint16_t flags = static_cast<uint16_t>(*view_.u16(at + 2));
       uint16_t index = static_cast<uint16_t>(*view_.u16(at + 4));
       uint64_t aux = at + *view_.u32(at + 12);
       if (auto failure = need_range("a version definition aux entry", aux, 8)) return failure;
       auto name = dynamic_string(*view_.u32(aux));
       if (!name) return bad_string("a version definition", *view_.u32(aux));
+      if (auto failure = check_def_aux(aux, *view_.u16(at + 6), end, room)) return failure;
       if (!(flags & VER_FLG_BASE)) {
         raw_.version_defs.push_back(*name);
         raw_.version_def_indexes.push_back(index);
@@ -362,8 +511,11 @@ class Reader {
 
   // Notes are hints (kernel floor, ISA level, build-id); an odd note is skipped, not fatal.
   void read_notes() {
+    uint64_t budget = view_.size();  // note segments do not overlap: stop where they would
     for (const auto& segment : raw_.segments) {
       if (segment.type != PT_NOTE) continue;
+      if (segment.filesz > budget) return;
+      budget -= segment.filesz;
       uint64_t align = segment.align == 8 ? 8 : 4;
       uint64_t at = segment.offset, end = segment.offset + segment.filesz;
       while (at + 12 <= end) {

@@ -23,7 +23,9 @@ struct RawSegment {
 struct RawSection {
   std::string name;
   uint32_t type = 0;
+  uint64_t flags = 0;
   uint64_t offset = 0, size = 0;
+  uint32_t link = 0, info = 0;  // sh_link, sh_info
 };
 
 struct RawNeedAux {

@@ -70,6 +70,18 @@ Json notes_json(const ElfNotes& notes) {
               {"x86_isa_needed", isa}};
 }
 
+Json suppressions_json(const std::vector<Suppression>& suppressions) {
+  Json list = Json::array();
+  for (const auto& s : suppressions) {
+    list.push_back({{"rule", s.rule},
+                    {"target", s.target},
+                    {"file", s.file},
+                    {"culprit", s.culprit},
+                    {"reason", s.reason}});
+  }
+  return list;
+}
+
 Json tls_json(const TlsFacts& tls) {
   return Json{{"stack", tls.stack},
               {"linkage", tls.linkage},
@@ -119,11 +131,14 @@ Json targets_json(const FileReport& file) {
   for (const auto& target : file.targets) {
     Json findings = Json::array();
     for (const auto& finding : target.findings) {
-      findings.push_back({{"rule", finding.rule},
-                          {"severity", to_string(finding.severity)},
-                          {"message", finding.message},
-                          {"hint", finding.hint},
-                          {"culprits", finding.culprits}});
+      findings.push_back(
+          {{"rule", finding.rule},
+           {"severity", to_string(finding.severity)},
+           {"message", finding.message},
+           {"hint", finding.hint},
+           {"culprits", finding.culprits},
+           {"suppressed", finding.suppression >= 0 ? Json{{"reason", finding.suppression_reason}}
+                                                   : Json(nullptr)}});
     }
     targets.push_back(
         {{"id", target.target_id}, {"verdict", to_string(target.verdict)}, {"findings", findings}});
@@ -141,7 +156,7 @@ Json summary_json(const FileSummary& summary) {
 }
 
 Json file_json(const FileReport& file) {
-  Json out{{"path", file.path}, {"status", to_string(file.status)}};
+  Json out{{"path", file.path}, {"release", file.release}, {"status", to_string(file.status)}};
   if (file.error) {
     out["error"] = std::string(to_string(file.error->kind)) + ": " + file.error->message;
     out["error_kind"] = to_id(file.error->kind);
@@ -179,6 +194,7 @@ std::string render_json(const Report& report) {
            {"files", files},
            {"releases", releases_json(report.releases)},
            {"notices", report.notices},
+           {"unused_suppressions", suppressions_json(report.unused_suppressions)},
            {"summary",
             {{"files", run.files},
              {"passed", run.passed},

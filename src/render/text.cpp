@@ -141,6 +141,7 @@ std::string painted_verdict(Verdict verdict, const Painter& p) {
 const Finding* blocking(const TargetVerdict& target) {
   const Finding* first_warn = nullptr;
   for (const auto& finding : target.findings) {
+    if (finding.suppression >= 0) continue;
     if (finding.severity == Severity::fail) return &finding;
     if (finding.severity == Severity::warn && !first_warn) first_warn = &finding;
   }
@@ -153,7 +154,9 @@ void append_matrix(std::string& out, const FileReport& file, const Painter& p) {
   for (const auto& target : file.targets) {
     const Finding* reason = blocking(target);
     size_t more = 0;
-    for (const auto& finding : target.findings) more += finding.severity != Severity::info;
+    for (const auto& finding : target.findings) {
+      more += finding.severity != Severity::info && finding.suppression < 0;
+    }
     std::string extra = more > 1 ? fmt::format(" (+{} more)", more - 1) : "";
     std::string verdict =
         reason ? painted_verdict(target.verdict, p) : p.paint(to_string(target.verdict), "32");
@@ -167,6 +170,7 @@ void append_hints(std::string& out, const FileReport& file) {
   for (const auto& target : file.targets) {
     for (const auto& finding : target.findings) {
       if (finding.severity == Severity::info || finding.hint.empty()) continue;
+      if (finding.suppression >= 0) continue;
       if (std::find(seen.begin(), seen.end(), finding.rule) != seen.end()) continue;
       seen.push_back(finding.rule);
       out += fmt::format("  fix ({}): {}\n", finding.rule, finding.hint);

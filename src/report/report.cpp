@@ -1,5 +1,9 @@
 #include "portcheck/report.hpp"
 
+#include <fnmatch.h>
+
+#include <algorithm>
+
 #include "portcheck/rules.hpp"
 
 namespace portcheck {
@@ -8,6 +12,7 @@ namespace {
 Verdict verdict_of(const std::vector<Finding>& findings) {
   Verdict verdict = Verdict::pass;
   for (const auto& finding : findings) {
+    if (finding.suppression >= 0) continue;
     if (finding.severity == Severity::fail) return Verdict::fail;
     if (finding.severity == Severity::warn) verdict = Verdict::warn;
   }
@@ -42,6 +47,28 @@ FileStatus status_of(const std::vector<TargetVerdict>& verdicts, const Gate& gat
   return FileStatus::pass;
 }
 
+bool matches(const Suppression& s, const Finding& finding, const std::string& target,
+             const std::string& path) {
+  if (!s.rule.empty() && s.rule != finding.rule) return false;
+  if (!s.target.empty() && s.target != target) return false;
+  if (!s.file.empty() && fnmatch(s.file.c_str(), path.c_str(), 0) != 0) return false;
+  const auto& culprits = finding.culprits;
+  return s.culprit.empty() ||
+         std::find(culprits.begin(), culprits.end(), s.culprit) != culprits.end();
+}
+
+void apply_suppressions(std::vector<Finding>& findings, const std::string& target,
+                        const std::string& path, const std::vector<Suppression>& suppressions) {
+  for (auto& finding : findings) {
+    for (size_t i = 0; i < suppressions.size(); ++i) {
+      if (!matches(suppressions[i], finding, target, path)) continue;
+      finding.suppression = static_cast<int>(i);
+      finding.suppression_reason = suppressions[i].reason;
+      break;
+    }
+  }
+}
+
 // A loaded library's findings, said of the file that loads it.
 std::vector<Finding> findings_via(const Facts& library, const Target& target,
                                   const BaselineTable& table) {
@@ -74,6 +101,7 @@ FileReport report_file(Result<Facts> analysed, const std::vector<const Target*>&
     for (const Facts* library : loads) {
       for (auto& finding : findings_via(*library, *target, table)) findings.push_back(finding);
     }
+    apply_suppressions(findings, target->id, file.path, gate.suppressions);
     file.targets.push_back({target->id, verdict_of(findings), std::move(findings)});
   }
   file.summary = summarize(file.targets, targets);
@@ -109,6 +137,23 @@ ReleaseReport report_release(const std::string& path, const std::vector<const Fi
   }
   for (const auto& [family, target] : oldest) release.oldest_per_family[family] = target->id;
   return release;
+}
+
+std::vector<Suppression> unused_suppressions(const std::vector<Suppression>& suppressions,
+                                             const std::vector<FileReport>& files) {
+  std::vector<bool> used(suppressions.size(), false);
+  for (const auto& file : files) {
+    for (const auto& target : file.targets) {
+      for (const auto& finding : target.findings) {
+        if (finding.suppression >= 0) used[static_cast<size_t>(finding.suppression)] = true;
+      }
+    }
+  }
+  std::vector<Suppression> unused;
+  for (size_t i = 0; i < suppressions.size(); ++i) {
+    if (!used[i]) unused.push_back(suppressions[i]);
+  }
+  return unused;
 }
 
 RunSummary summarize_run(const std::vector<FileReport>& files) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The JSON contract: portcheck's output on every fixture (and the target table) must validate
-# against docs/portcheck.schema.json, and --list-targets against docs/baselines.schema.json.
+# against docs/portcheck.schema.json, and --list-targets and this machine's `baseline capture`
+# (wrapped in a table) against docs/baselines.schema.json.
 # Uses Debian's python3-jsonschema.
 set -euo pipefail
 portcheck=$1 fixtures=$2 docs=$3
@@ -11,6 +12,7 @@ trap 'rm -rf "$work"' EXIT
 "$portcheck" --format json "$fixtures" > "$work/tree.json" 2>/dev/null || true
 "$portcheck" --format json --tree -t @supported "$fixtures/release.tar.gz" > "$work/release.json" 2>/dev/null || true
 "$portcheck" --list-targets --format json > "$work/targets.json"
+"$portcheck" baseline capture > "$work/capture.json" 2>/dev/null
 
 /usr/bin/python3 - "$docs" "$work" <<'PY'
 import json, sys
@@ -34,6 +36,9 @@ for name in ("all", "tree", "release"):
     check(name, report, report_schema)
 targets = json.load(open(f"{work}/targets.json"))
 check("list-targets (table schema)", targets, table_schema)
+capture = json.load(open(f"{work}/capture.json"))
+check("baseline capture (table schema)",
+      {"schema_version": 1, "table_date": capture["released"], "targets": [capture]}, table_schema)
 print(f"schema: {failures} problems")
 sys.exit(1 if failures else 0)
 PY

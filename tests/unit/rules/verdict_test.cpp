@@ -88,7 +88,7 @@ TEST_CASE("summary: oldest per family, passed list, score; --fail-on warn", "[ru
       report_file(facts_of("static-glibc-nss"), targets({"debian-12"}), table(), Gate{});
   CHECK(warned.status == FileStatus::pass);
   FileReport gated =
-      report_file(facts_of("static-glibc-nss"), targets({"debian-12"}), table(), Gate{true});
+      report_file(facts_of("static-glibc-nss"), targets({"debian-12"}), table(), Gate{true, {}});
   CHECK(gated.status == FileStatus::fail);
 }
 
@@ -175,6 +175,27 @@ TEST_CASE("a table more than a year older than the newest file says so", "[rules
   auto notice = stale_table_notice("2026-11-25", files);
   REQUIRE(notice.has_value());
   CHECK(notice->find("new (2027-11-26)") != std::string::npos);
+}
+
+}  // namespace portcheck::test
+
+namespace portcheck::test {
+
+TEST_CASE("weak needs warn, weak symbol references do not make a need optional", "[rules]") {
+  // vna_flags VER_FLG_WEAK on GLIBC_2.33 and GLIBC_2.34: the loader only warns
+  CHECK(verdict("glibc-weak-need", "rhel-8") == Verdict::warn);
+  // a weak reference to a GLIBC_2.34 symbol, need not flagged: the loader still refuses
+  CHECK(verdict("glibc-weak", "centos-7") == Verdict::fail);
+}
+
+TEST_CASE("a musl program carrying GLIBC_ needs is reported on musl targets", "[rules]") {
+  FileReport file =
+      report_file(facts_of("musl-glibc-addon"), targets({"alpine-3.22"}), table(), Gate{});
+  bool reported = false;
+  for (const auto& finding : file.targets.at(0).findings) {
+    reported |= finding.rule == "musl-glibc-versions";
+  }
+  CHECK(reported);
 }
 
 }  // namespace portcheck::test

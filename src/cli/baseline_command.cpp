@@ -1,0 +1,66 @@
+#include "baseline_command.hpp"
+
+#include <CLI/CLI.hpp>
+#include <ctime>
+#include <iostream>
+
+#include "portcheck/baseline.hpp"
+#include "portcheck/capture.hpp"
+#include "portcheck/inputs.hpp"
+#include "portcheck/report.hpp"
+
+namespace portcheck::cli {
+namespace {
+
+int capture(CaptureOptions options) {
+  TableResult bundled = bundled_baselines();
+  if (!bundled.table) {
+    std::cerr << "portcheck: " << bundled.error << "\n";
+    return exit_usage;
+  }
+  options.date = iso_date(std::time(nullptr));
+  Result<Capture> captured = capture_baseline(options, *bundled.table);
+  if (const auto* error = std::get_if<FileError>(&captured)) {
+    std::cerr << "portcheck: " << error->path << ": " << error->message << "\n";
+    return exit_input_error;
+  }
+  const Capture& result = std::get<Capture>(captured);
+  for (const auto& note : result.notes) std::cerr << "portcheck: note: " << note << "\n";
+  // What is printed must be a target --baselines accepts; anything else is a bug in the capture.
+  BaselineTable alone{options.date, {result.target}, {}};
+  std::vector<std::string> problems = check_baselines(alone);
+  for (const auto& problem : problems) {
+    std::cerr << "portcheck: the captured target fails the table check: " << problem << "\n";
+  }
+  std::cout << render_capture_json(result);
+  return problems.empty() ? exit_ok : exit_input_error;
+}
+
+}  // namespace
+
+int run_baseline_command(int argc, char** argv) {
+  CLI::App app{"portcheck baseline: targets of the baseline table from systems at hand",
+               "portcheck baseline"};
+  app.require_subcommand(1);
+  CaptureOptions options;
+  auto* command = app.add_subcommand(
+      "capture",
+      "print the running system, or the root file system at --root, as one target of the "
+      "table (the JSON of one element of `targets`); reads files only, runs nothing");
+  command->add_option("--root", options.root, "root file system to read")
+      ->type_name("DIR")
+      ->capture_default_str();
+  command->add_option("--id", options.id, "target id (default: ID-VERSION_ID of os-release)");
+  command->add_option("--name", options.name, "target name (default: PRETTY_NAME of os-release)");
+  command->add_option("--family", options.family,
+                      "target family (default: from ID and ID_LIKE of os-release)");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? exit_ok : exit_usage;
+  }
+  return capture(options);
+}
+
+}  // namespace portcheck::cli

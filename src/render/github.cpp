@@ -1,0 +1,108 @@
+// GitHub Actions workflow commands (::error / ::warning / ::notice): annotations on the pull
+// request. One annotation per file and rule, naming the targets it concerns, so a release with
+// thirty targets does not drown the page.
+#include <fmt/format.h>
+
+#include <map>
+
+#include "portcheck/render.hpp"
+
+namespace portcheck {
+namespace {
+
+// Workflow-command escaping (actions/toolkit, command.ts).
+std::string escape_data(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '%')
+      out += "%25";
+    else if (c == '\r')
+      out += "%0D";
+    else if (c == '\n')
+      out += "%0A";
+    else
+      out += c;
+  }
+  return out;
+}
+
+std::string escape_property(const std::string& text) {
+  std::string out;
+  for (char c : escape_data(text)) {
+    if (c == ':')
+      out += "%3A";
+    else if (c == ',')
+      out += "%2C";
+    else
+      out += c;
+  }
+  return out;
+}
+
+const char* command_of(Severity severity) {
+  switch (severity) {
+    case Severity::fail: return "error";
+    case Severity::warn: return "warning";
+    case Severity::info: return "notice";
+  }
+  return "notice";
+}
+
+struct Annotation {
+  Severity severity = Severity::info;
+  std::string message, hint;
+  std::vector<std::string> targets;
+};
+
+void annotate_file(std::string& out, const FileReport& file) {
+  std::map<std::string, Annotation> by_rule;
+  std::vector<std::string> order;
+  for (const auto& target : file.targets) {
+    for (const auto& finding : target.findings) {
+      if (finding.suppression >= 0 || finding.severity == Severity::info) continue;
+      auto [entry, added] = by_rule.try_emplace(finding.rule);
+      if (added) {
+        order.push_back(finding.rule);
+        entry->second = {finding.severity, finding.message, finding.hint, {}};
+      }
+      if (finding.severity > entry->second.severity) {
+        // The annotation speaks of its worst case: that finding's words and fix.
+        entry->second = {finding.severity, finding.message, finding.hint, entry->second.targets};
+      }
+      auto& targets = entry->second.targets;
+      if (targets.empty() || targets.back() != target.target_id)
+        targets.push_back(target.target_id);
+    }
+  }
+  for (const auto& rule : order) {
+    const Annotation& a = by_rule[rule];
+    std::string targets;
+    for (size_t i = 0; i < a.targets.size(); ++i) targets += (i ? ", " : "") + a.targets[i];
+    out += fmt::format("::{} file={},title={}::{}\n", command_of(a.severity),
+                       escape_property(file.path),
+                       escape_property("portcheck " + rule + " (" + targets + ")"),
+                       escape_data(a.message + (a.hint.empty() ? "" : "\nFix: " + a.hint)));
+  }
+}
+
+}  // namespace
+
+std::string render_github(const Report& report) {
+  std::string out;
+  for (const auto& file : report.files) {
+    if (file.error) {
+      out += fmt::format(
+          "::error file={},title=portcheck: input could not be analysed::{}\n",
+          escape_property(file.path),
+          escape_data(std::string(to_string(file.error->kind)) + ": " + file.error->message));
+      continue;
+    }
+    annotate_file(out, file);
+  }
+  const RunSummary& run = report.summary;
+  out += fmt::format("::notice title=portcheck::{} files: {} passed, {} failed, {} errors\n",
+                     run.files, run.passed, run.failed, run.errors);
+  return out;
+}
+
+}  // namespace portcheck
