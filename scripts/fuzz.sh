@@ -14,17 +14,18 @@
 # A crash, sanitizer report, timeout (10 s an input) or out-of-memory (2 GB; 512 MB in one
 # allocation) exits non-zero and leaves the input in build-fuzz/artifacts/.
 set -euo pipefail
-cd "$(dirname "$0")/.."
 
 mode=smoke
 case "${1:-}" in
   "") ;;
   --long) mode=long; seconds=${2:-3600} ;;
-  --repro) mode=repro; input=${2:?usage: $0 --repro FILE} ;;
+  --repro) mode=repro; input=$(realpath "${2:?usage: $0 --repro FILE}") ;;
   *) echo "usage: $0 [--long [SECONDS] | --repro FILE]" >&2; exit 2 ;;
 esac
+cd "$(dirname "$0")/.."
 
 build=${PORTCHECK_FUZZ_DIR:-build-fuzz}
+case $build in /*) ;; *) build=$PWD/$build ;; esac
 jobs=$(nproc)
 for tool in clang clang++; do
   command -v "$tool" >/dev/null ||
@@ -49,8 +50,7 @@ fi
 fixtures=${PORTCHECK_FIXTURE_DIR:-build-test/fixtures}
 if [ ! -f "$fixtures/glibc-2.34" ]; then
   echo "== build the fixtures into $build/fixtures"
-  cmake -S fixtures -B "$build/fixtures-build" -DPORTCHECK_FIXTURE_DIR="$PWD/$build/fixtures" \
-    >/dev/null
+  cmake -S fixtures -B "$build/fixtures-build" -DPORTCHECK_FIXTURE_DIR="$build/fixtures" >/dev/null
   cmake --build "$build/fixtures-build" -j "$jobs" >/dev/null
   fixtures=$build/fixtures
 fi
@@ -79,10 +79,11 @@ else
   mkdir -p "$corpus"
   echo "== fuzz: $seconds s on $jobs workers (corpus $corpus, log $log)"
   status=0
-  "$fuzzer" "${limits[@]}" -max_total_time="$seconds" -jobs="$jobs" -workers="$jobs" \
-    -print_final_stats=1 -artifact_prefix="$build/artifacts/" "$corpus" "$seeds" \
-    >"$log" 2>&1 || status=$?
-  cat fuzz-[0-9]*.log >>"$log" 2>/dev/null && rm -f fuzz-[0-9]*.log
+  # Each job logs to fuzz-<n>.log in the working directory: the build directory.
+  (cd "$build" && "$fuzzer" "${limits[@]}" -max_total_time="$seconds" -jobs="$jobs" \
+    -workers="$jobs" -print_final_stats=1 -artifact_prefix="$build/artifacts/" "$corpus" \
+    "$seeds") >"$log" 2>&1 || status=$?
+  cat "$build"/fuzz-[0-9]*.log >>"$log" 2>/dev/null && rm -f "$build"/fuzz-[0-9]*.log
 fi
 
 grep -E '^Done|stat::number_of_executed_units|stat::peak_rss_mb|cov: ' "$log" | tail -4 || true

@@ -18,9 +18,9 @@ std::string fixture(const std::string& name) {
 }
 
 Result<ElfFacts> load_file(const std::string& path) {
-  Result<InputFile> input = read_input(path);
+  Result<FileBytes> input = map_input(path);
   if (auto* error = std::get_if<FileError>(&input)) return *error;
-  return load_elf(path, std::get<InputFile>(input).bytes);
+  return load_elf(path, std::get<FileBytes>(input));
 }
 
 Facts facts_of(const std::string& name) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "portcheck/facts.hpp"
+#include "portcheck/file_bytes.hpp"
 #include "portcheck/file_error.hpp"
 
 namespace portcheck {
@@ -26,7 +27,7 @@ struct InputItem {
   std::string path;       // as named, "dir/sub/tool", or "release.tar.gz!/bin/tool"
   std::string release;    // the command-line argument it was found under
   std::string disk_path;  // where it is on disk; empty inside archives
-  std::vector<uint8_t> bytes;
+  FileBytes bytes;
   std::optional<FileError> error;
   std::string modified;  // ISO date of the file's (or archive member's) modification time
 };
@@ -58,6 +59,9 @@ void walk_inputs(const std::vector<std::string>& args, const WalkOptions& option
 
 // Reads a regular file (at most `limit` bytes); directories and special files are errors.
 Result<InputFile> read_input(const std::string& path, size_t limit = SIZE_MAX);
+
+// Maps a regular file read-only, whole; directories and special files are errors.
+Result<FileBytes> map_input(const std::string& path);
 
 // Whether --exclude leaves `path` out (a glob matching the path or its base name).
 bool is_excluded(const WalkOptions& options, const std::string& path);

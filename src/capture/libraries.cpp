@@ -67,7 +67,7 @@ std::vector<std::string> standard_directories(const RootFs& fs, const std::strin
 Result<ElfFacts> load_root_elf(const RootFs& fs, const std::string& path) {
   auto bytes = read_file(fs, path);
   if (!bytes) return FileError{path, ErrorKind::unreadable, "not a readable regular file"};
-  return load_elf(path, *bytes);
+  return load_elf(path, std::move(*bytes));
 }
 
 std::optional<std::string> find_library(const RootFs& fs, const std::vector<std::string>& dirs,

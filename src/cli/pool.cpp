@@ -1,8 +1,16 @@
 #include "pool.hpp"
 
-namespace portcheck::cli {
+#include <algorithm>
 
-WorkerPool::WorkerPool(unsigned jobs) : jobs_(jobs == 0 ? 1 : jobs) {
+namespace portcheck::cli {
+namespace {
+
+// What small files may take next to the largest: a dozen typical libraries at once.
+constexpr size_t kSmallFiles = size_t{64} << 20;
+
+}  // namespace
+
+WorkerPool::WorkerPool(unsigned jobs) : jobs_(jobs == 0 ? 1 : jobs), budget_(kSmallFiles) {
   // One job runs tasks on the caller's thread: no threads, the simplest possible order.
   if (jobs_ == 1) return;
   for (unsigned i = 0; i < jobs_; ++i) threads_.emplace_back([this] { work(); });
@@ -17,14 +25,21 @@ WorkerPool::~WorkerPool() {
   for (auto& thread : threads_) thread.join();
 }
 
-void WorkerPool::submit(std::function<void()> task) {
+bool WorkerPool::has_room_for(size_t weight) const {
+  if (queue_.size() >= 2 * jobs_) return false;
+  return weight_in_flight_ == 0 || weight_in_flight_ + weight <= budget_;
+}
+
+void WorkerPool::submit(std::function<void()> task, size_t weight) {
   if (threads_.empty()) {
     task();
     return;
   }
   std::unique_lock<std::mutex> lock(mutex_);
-  has_room_.wait(lock, [this] { return queue_.size() < 2 * jobs_; });
-  queue_.push_back(std::move(task));
+  budget_ = std::max(budget_, weight + kSmallFiles);
+  has_room_.wait(lock, [&] { return has_room_for(weight); });
+  queue_.push_back(Task{std::move(task), weight});
+  weight_in_flight_ += weight;
   has_work_.notify_one();
 }
 
@@ -35,7 +50,7 @@ void WorkerPool::wait() {
 
 void WorkerPool::work() {
   for (;;) {
-    std::function<void()> task;
+    Task task;
     {
       std::unique_lock<std::mutex> lock(mutex_);
       has_work_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
@@ -45,11 +60,14 @@ void WorkerPool::work() {
       ++running_;
     }
     has_room_.notify_one();
-    task();
+    task.run();
+    task.run = nullptr;  // the file it held is released before its weight is
     {
       std::lock_guard<std::mutex> lock(mutex_);
       --running_;
+      weight_in_flight_ -= task.weight;
     }
+    has_room_.notify_one();
     idle_.notify_all();
   }
 }

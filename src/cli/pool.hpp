@@ -1,5 +1,6 @@
 // A fixed set of worker threads with a bounded queue: submit() blocks while `2 * jobs` tasks are
-// waiting, so a producer reading a large release never holds more than that many files in memory.
+// waiting, or while the files queued and running would weigh more than the budget, so that
+// memory stays near what the largest file alone needs whatever the number of files and jobs.
 #pragma once
 
 #include <condition_variable>
@@ -18,7 +19,11 @@ class WorkerPool {
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
 
-  void submit(std::function<void()> task);
+  // `weight`: the bytes the task's file holds. A task is admitted when the weights queued and
+  // running, its own included, stay within the budget: the largest weight seen so far plus
+  // 64 MB. So two large files never load at once, but small ones keep the other workers busy
+  // next to a large one. A task over budget still runs, alone.
+  void submit(std::function<void()> task, size_t weight = 0);
   void wait();  // until every submitted task has finished
 
  private:
@@ -26,10 +31,18 @@ class WorkerPool {
 
   unsigned jobs_;
   std::vector<std::thread> threads_;
-  std::deque<std::function<void()>> queue_;
+  struct Task {
+    std::function<void()> run;
+    size_t weight;
+  };
+  bool has_room_for(size_t weight) const;
+
+  std::deque<Task> queue_;
   std::mutex mutex_;
   std::condition_variable has_work_, has_room_, idle_;
   size_t running_ = 0;
+  size_t weight_in_flight_ = 0;  // queued and running
+  size_t budget_;
   bool stopping_ = false;
 };
 

@@ -58,10 +58,13 @@ Analysed analyse_inputs(const RunPlan& plan) {
     auto slot = std::make_shared<Result<Facts>>(FileError{});
     analysed.files.push_back(slot);
     analysed.releases.push_back(item.release);
-    pool.submit([slot, item = std::move(item), &progress]() {
-      *slot = analyse(item);
-      progress.file_done();
-    });
+    size_t weight = item.bytes.size();
+    pool.submit(
+        [slot, item = std::move(item), &progress]() {
+          *slot = analyse(item);
+          progress.file_done();
+        },
+        weight);
   };
   walk_inputs(plan.paths, WalkOptions{plan.excludes}, submit, analysed.stats);
   pool.wait();
@@ -95,10 +98,9 @@ void load_disk_neighbours(Analysed& analysed, const WalkOptions& options) {
           continue;
         }
         known.insert(candidate);
-        Result<InputFile> input = read_input(candidate);
-        if (!std::holds_alternative<InputFile>(input)) continue;
-        InputItem item{candidate, facts.release, candidate, std::get<InputFile>(input).bytes, {},
-                       ""};
+        Result<FileBytes> input = map_input(candidate);
+        if (!std::holds_alternative<FileBytes>(input)) continue;
+        InputItem item{candidate, facts.release, candidate, std::get<FileBytes>(input), {}, ""};
         Result<Facts> loaded = analyse(item);
         if (auto* library = std::get_if<Facts>(&loaded)) {
           if (analysed.neighbours.size() >= kMaxNeighbours) break;

@@ -1,6 +1,8 @@
 // From the version needs as recorded to what a user needs to know: the highest version of each
 // family, the versions that are not numbers, and the symbols that pull each version in.
 #include <algorithm>
+#include <utility>
+#include <vector>
 
 #include "portcheck/derive.hpp"
 
@@ -21,15 +23,18 @@ void note_version(Requirements& requirements, const std::string& name) {
   }
 }
 
+// An import with its version parsed once, not at every comparison of the sort.
+using Keyed = std::pair<SymbolVersion, const ImportedSymbol*>;
+
 // Newest first within a family, so the culprits a user must act on come first.
-bool culprit_order(const ImportedSymbol& a, const ImportedSymbol& b) {
-  SymbolVersion va = parse_symbol_version(a.version);
-  SymbolVersion vb = parse_symbol_version(b.version);
+bool culprit_order(const Keyed& a, const Keyed& b) {
+  const auto& [va, sa] = a;
+  const auto& [vb, sb] = b;
   if (va.family != vb.family) return va.family < vb.family;
   int order = compare_numbers(va.numbers, vb.numbers);
   if (order != 0) return order > 0;
-  if (a.library != b.library) return a.library < b.library;
-  return a.name < b.name;
+  if (sa->library != sb->library) return sa->library < sb->library;
+  return sa->name < sb->name;
 }
 
 }  // namespace
@@ -40,8 +45,14 @@ Requirements summarize_requirements(const ElfFacts& elf) {
     for (const auto& need : library.versions) note_version(requirements, need.name);
   }
   std::sort(requirements.special.begin(), requirements.special.end());
-  requirements.culprits = elf.imports;
-  std::stable_sort(requirements.culprits.begin(), requirements.culprits.end(), culprit_order);
+  std::vector<Keyed> keyed;
+  keyed.reserve(elf.imports.size());
+  for (const auto& import : elf.imports) {
+    keyed.emplace_back(parse_symbol_version(import.version), &import);
+  }
+  std::stable_sort(keyed.begin(), keyed.end(), culprit_order);
+  requirements.culprits.reserve(keyed.size());
+  for (const auto& [version, import] : keyed) requirements.culprits.push_back(*import);
   return requirements;
 }
 

@@ -62,13 +62,13 @@ struct Walker {
       ++stats.skipped;
       return;
     }
-    Result<InputFile> input = read_input(path);
+    Result<FileBytes> input = map_input(path);
     if (auto* failure = std::get_if<FileError>(&input)) {
       error(path, failure->kind, failure->message);
       return;
     }
     // Not ELF when named: the loader says so in its own words.
-    sink(InputItem{path, release, path, std::move(std::get<InputFile>(input).bytes), std::nullopt,
+    sink(InputItem{path, release, path, std::move(std::get<FileBytes>(input)), std::nullopt,
                    modified_date(path)});
   }
 

@@ -6,12 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "portcheck/file_bytes.hpp"
+
 namespace portcheck::load {
 
 class ByteView {
  public:
-  ByteView(const std::vector<uint8_t>& bytes, bool big_endian)
-      : bytes_(bytes), big_endian_(big_endian) {}
+  ByteView(const FileBytes& bytes, bool big_endian) : bytes_(bytes), big_endian_(big_endian) {}
 
   uint64_t size() const { return bytes_.size(); }
   bool contains(uint64_t offset, uint64_t length) const {
@@ -31,7 +32,7 @@ class ByteView {
  private:
   std::optional<uint64_t> read(uint64_t offset, unsigned width) const;
 
-  const std::vector<uint8_t>& bytes_;
+  const FileBytes& bytes_;
   bool big_endian_;
 };
 

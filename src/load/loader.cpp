@@ -1,6 +1,7 @@
 // Reads one ELF file with LIEF, then holds LIEF's answer against the file's own structures (see
 // raw_elf.hpp): where the two disagree the file is damaged, and the result is an error.
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <LIEF/ELF.hpp>
 #include <LIEF/logging.hpp>
@@ -211,16 +212,20 @@ FileError error(const std::string& path, ErrorKind kind, std::string message) {
 
 // LIEF 0.9 counts dynamic symbols from the hash tables by default and undercounts some GNU hash
 // layouts (libGL, libicu); the .dynsym section size is exact where the section table exists.
-std::unique_ptr<LIEF::ELF::Binary> parse(const std::vector<uint8_t>& bytes,
-                                         const load::RawElf& raw) {
+std::unique_ptr<LIEF::ELF::Binary> parse(const FileBytes& bytes, const load::RawElf& raw) {
   static std::once_flag quiet;
   std::call_once(quiet, [] { LIEF::Logger::disable(); });
   auto method = raw_dynamic_symbol_count(raw) > 0 ? LIEF::ELF::DYNSYM_COUNT_METHODS::COUNT_SECTION
                                                   : LIEF::ELF::DYNSYM_COUNT_METHODS::COUNT_AUTO;
-  return LIEF::ELF::Parser::parse(bytes, "", method);
+  if (const auto* buffer = bytes.buffer()) return LIEF::ELF::Parser::parse(*buffer, "", method);
+  // LIEF 0.9 copies whatever it is given; handing it our mapping as a vector would cost a
+  // second copy of the file. It reads the same open file instead, which /proc/self/fd names.
+  std::string same_file = fmt::format("/proc/self/fd/{}", bytes.descriptor());
+  if (::access(same_file.c_str(), R_OK) == 0) return LIEF::ELF::Parser::parse(same_file, method);
+  return LIEF::ELF::Parser::parse(std::vector<uint8_t>(bytes.begin(), bytes.end()), "", method);
 }
 
-Result<ElfFacts> read_with_lief(const std::string& path, const std::vector<uint8_t>& bytes,
+Result<ElfFacts> read_with_lief(const std::string& path, const FileBytes& bytes,
                                 const load::RawElf& raw) {
   auto binary = parse(bytes, raw);
   if (!binary) return error(path, ErrorKind::malformed, "the ELF structures could not be parsed");
@@ -248,9 +253,23 @@ Result<ElfFacts> read_with_lief(const std::string& path, const std::vector<uint8
   return facts;
 }
 
+thread_local const char* loading = nullptr;
+
+// Marks the calling thread as reading `path` for as long as it lives.
+class Loading {
+ public:
+  explicit Loading(const std::string& path) { loading = path.c_str(); }
+  ~Loading() { loading = nullptr; }
+  Loading(const Loading&) = delete;
+  Loading& operator=(const Loading&) = delete;
+};
+
 }  // namespace
 
-Result<ElfFacts> load_elf(const std::string& path, const std::vector<uint8_t>& bytes) {
+const char* file_being_loaded() { return loading; }
+
+Result<ElfFacts> load_elf(const std::string& path, const FileBytes& bytes) {
+  Loading loading_this(path);
   auto raw_result = load::read_raw_elf(bytes);
   if (auto* failure = std::get_if<FileError>(&raw_result)) {
     return error(path, failure->kind, failure->message);

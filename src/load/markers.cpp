@@ -13,7 +13,7 @@ const RawSection* find_section(const RawElf& raw, std::string_view name) {
   return nullptr;
 }
 
-std::vector<std::string> comment_lines(const std::vector<uint8_t>& bytes, const RawElf& raw) {
+std::vector<std::string> comment_lines(const FileBytes& bytes, const RawElf& raw) {
   std::vector<std::string> lines;
   const RawSection* comment = find_section(raw, ".comment");
   // Only sections with file bytes are checked against the file: a NOBITS one may claim any size.
@@ -42,8 +42,8 @@ bool imports_any(const ElfFacts& facts, std::string_view prefix) {
 
 }  // namespace
 
-Toolchain detect_toolchain(const std::vector<uint8_t>& bytes, const TextRegions& text,
-                           const RawElf& raw, const ElfFacts& facts) {
+Toolchain detect_toolchain(const FileBytes& bytes, const TextRegions& text, const RawElf& raw,
+                           const ElfFacts& facts) {
   Toolchain toolchain;
   toolchain.compilers = comment_lines(bytes, raw);
   auto mentions = [&](std::string_view words) {
@@ -51,25 +51,29 @@ Toolchain detect_toolchain(const std::vector<uint8_t>& bytes, const TextRegions&
                        [&](const std::string& line) { return line.find(words) != line.npos; });
   };
   // rustc leaves its source paths (/rustc/<commit>/library/...) in panic messages of every
-  // binary, stripped or not; the panic handler symbol is there when symbols are.
-  toolchain.rust = mentions("rustc version") || text.contains(needle("/ru|stc/")) ||
-                   text.contains(needle("rus|t_begin_unwind")) || imports_any(facts, "__rust_");
-  // Go writes its build info under this magic in every binary since Go 1.13.
-  toolchain.go = find_section(raw, ".go.buildinfo") || find_section(raw, ".note.go.buildid") ||
-                 text.contains(needle("\xff G|o buildinf:"));
+  // binary, stripped or not; the panic handler symbol is there when symbols are. Go writes its
+  // build info under the last magic in every binary since Go 1.13.
+  static const MultiSearch markers(
+      {needle("/ru|stc/"), needle("rus|t_begin_unwind"), needle("\xff G|o buildinf:")});
+  std::vector<bool> found = text.contains_each(markers);
+  toolchain.rust =
+      mentions("rustc version") || found[0] || found[1] || imports_any(facts, "__rust_");
+  toolchain.go =
+      find_section(raw, ".go.buildinfo") || find_section(raw, ".note.go.buildid") || found[2];
   return toolchain;
 }
 
 StaticLibc detect_static_libc(const TextRegions& text, const ElfFacts& facts) {
   StaticLibc libc;
   if (facts.type != FileType::static_executable && facts.type != FileType::static_pie) return libc;
-  // glibc's own messages and version names survive stripping; musl leaves no such mark.
-  bool glibc = text.contains("Fatal glibc error") || text.contains("GLIBC_PRIVATE") ||
-               text.contains("GNU C Library");
-  if (!glibc) return libc;
+  // glibc's own messages and version names survive stripping; musl leaves no such mark. The
+  // NSS module name patterns are linked in exactly when the NSS machinery is.
+  static const MultiSearch markers({"Fatal glibc error", "GLIBC_PRIVATE", "GNU C Library",
+                                    needle("lib|nss_%s.so"), needle("_ns|s_%s_%s")});
+  std::vector<bool> found = text.contains_each(markers);
+  if (!found[0] && !found[1] && !found[2]) return libc;
   libc.flavour = "glibc";
-  // The module name patterns are linked in exactly when the NSS machinery is.
-  libc.uses_nss = text.contains(needle("lib|nss_%s.so")) || text.contains(needle("_ns|s_%s_%s"));
+  libc.uses_nss = found[3] || found[4];
   return libc;
 }
 

@@ -6,13 +6,14 @@
 #include <vector>
 
 #include "portcheck/facts.hpp"
+#include "portcheck/file_bytes.hpp"
 #include "raw_elf.hpp"
 #include "text_regions.hpp"
 
 namespace portcheck::load {
 
-Toolchain detect_toolchain(const std::vector<uint8_t>& bytes, const TextRegions& text,
-                           const RawElf& raw, const ElfFacts& facts);
+Toolchain detect_toolchain(const FileBytes& bytes, const TextRegions& text, const RawElf& raw,
+                           const ElfFacts& facts);
 
 // For static executables: which C library is inside and whether it carries glibc's NSS.
 StaticLibc detect_static_libc(const TextRegions& text, const ElfFacts& facts);

@@ -26,6 +26,7 @@ constexpr uint32_t NT_GNU_ABI_TAG = 1, NT_GNU_BUILD_ID = 3, NT_GNU_PROPERTY_TYPE
 constexpr uint32_t GNU_PROPERTY_X86_ISA_1_NEEDED = 0xc0008002;
 // Guards against absurd counts in a damaged header before anything is allocated.
 constexpr uint64_t kMaxEntries = 1u << 20;
+constexpr uint64_t kSegmentBytesPerFileByte = 8;
 
 struct Failure {
   ErrorKind kind;
@@ -37,7 +38,7 @@ std::string hex(uint64_t value) { return fmt::format("{:#x}", value); }
 // Reads one file; the first failed check ends the reading with a Failure.
 class Reader {
  public:
-  Reader(const std::vector<uint8_t>& bytes, bool is64, bool big_endian)
+  Reader(const FileBytes& bytes, bool is64, bool big_endian)
       : view_(bytes, big_endian), is64_(is64) {
     raw_.is64 = is64;
     raw_.big_endian = big_endian;
@@ -92,19 +93,34 @@ class Reader {
   std::optional<Failure> read_segments() {
     if (phnum_ == 0) return std::nullopt;
     uint64_t entry = is64_ ? 56 : 32;
-    if (phentsize_ < entry || phnum_ == 0xffff) {
+    // Exactly the size of an entry, as glibc's loader requires: LIEF steps by that size whatever
+    // e_phentsize says, so with another size it reads other segments than these.
+    if (phentsize_ != entry) {
       return Failure{ErrorKind::malformed, "the program header table has a bad entry size"};
+    }
+    if (phnum_ == 0xffff) {
+      return Failure{ErrorKind::malformed, "the program header count is PN_XNUM (extended)"};
     }
     if (auto failure = need_range("the program header table", phoff_, phentsize_ * phnum_)) {
       return failure;
     }
+    uint64_t covered = 0;
     for (uint64_t i = 0; i < phnum_; ++i) {
       RawSegment segment = read_segment(phoff_ + i * phentsize_);
       // Every segment, whatever its type: LIEF sizes its copy of the file to cover them all, so
       // one segment claiming gigabytes past the end would cost gigabytes of memory.
       auto what = fmt::format("segment {} (type {})", i, hex(segment.type));
       if (auto failure = need_range(what, segment.offset, segment.filesz)) return failure;
+      covered += segment.filesz;
       raw_.segments.push_back(segment);
+    }
+    // Segments overlap (PT_LOAD covers the others), but on a system's own files they add up to
+    // less than twice the file. LIEF copies each one: thousands over the same bytes would make
+    // it copy the file thousands of times.
+    if (covered > kSegmentBytesPerFileByte * view_.size()) {
+      return Failure{ErrorKind::malformed,
+                     fmt::format("the segments claim more than {} times the file's bytes",
+                                 kSegmentBytesPerFileByte)};
     }
     return std::nullopt;
   }
@@ -225,11 +241,14 @@ class Reader {
       int64_t tag = static_cast<int64_t>(*view_.word(at, is64_));
       uint64_t value = *view_.word(at + word_size(), is64_);
       if (!is64_) tag = static_cast<int32_t>(tag);
-      if (tag == DT_NULL) {
-        terminated = true;
-        break;
+      // LIEF reads on past DT_NULL to the end of the segment: anything there but more DT_NULL
+      // padding (what linkers write) is read by LIEF alone, unchecked, such as a DT_VERDEF
+      // whose count made it allocate 24 GB.
+      if (terminated && tag != DT_NULL) {
+        return Failure{ErrorKind::malformed, "the dynamic section has entries after its end"};
       }
-      entries_.emplace_back(tag, value);
+      if (tag == DT_NULL) terminated = true;
+      if (!terminated) entries_.emplace_back(tag, value);
     }
     if (!terminated) return Failure{ErrorKind::malformed, "the dynamic section has no DT_NULL end"};
     for (int64_t tag : kSingleTags) {
@@ -340,6 +359,11 @@ class Reader {
                      fmt::format("DT_STRTAB {} lies in no loaded segment", hex(*address))};
     }
     if (auto failure = need_range("the dynamic string table", *offset, *size)) return failure;
+    // Its last byte is a NUL, so that every name in it ends inside it: LIEF reads symbol names
+    // on past the table's end, other tools stop at it.
+    if (*size > 0 && *view_.u8(*offset + *size - 1) != 0) {
+      return Failure{ErrorKind::malformed, "the dynamic string table does not end with a NUL"};
+    }
     strtab_ = *offset;
     strsz_ = *size;
     return std::nullopt;
@@ -404,8 +428,9 @@ class Reader {
   std::optional<Failure> table_entry(const char* what, uint64_t at, uint64_t size, uint64_t end,
                                      uint64_t& room) {
     if (auto failure = need_range(what, at, size)) return failure;
-    if (at + size > end)
+    if (at + size > end) {
       return Failure{ErrorKind::malformed, fmt::format("{} lies outside its section", what)};
+    }
     if (room == 0) {
       return Failure{ErrorKind::malformed,
                      fmt::format("the version table has no room for {}", what)};
@@ -578,7 +603,7 @@ class Reader {
 
 }  // namespace
 
-Result<RawElf> read_raw_elf(const std::vector<uint8_t>& bytes) {
+Result<RawElf> read_raw_elf(const FileBytes& bytes) {
   auto error = [](ErrorKind kind, std::string message) {
     return FileError{"", kind, std::move(message)};
   };

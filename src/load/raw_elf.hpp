@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "portcheck/facts.hpp"
+#include "portcheck/file_bytes.hpp"
 #include "portcheck/file_error.hpp"
 
 namespace portcheck::load {
@@ -60,6 +61,6 @@ struct RawElf {
 };
 
 // Reads and checks the file's structures; the error's path is left empty for the caller.
-Result<RawElf> read_raw_elf(const std::vector<uint8_t>& bytes);
+Result<RawElf> read_raw_elf(const FileBytes& bytes);
 
 }  // namespace portcheck::load

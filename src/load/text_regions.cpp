@@ -13,7 +13,7 @@ constexpr uint32_t SHT_NOBITS = 8;
 
 // Without section headers (or with none executable) the whole file is searched: a string must
 // never be missed because the layout was unusual.
-TextRegions::TextRegions(const std::vector<uint8_t>& bytes, const RawElf& raw) {
+TextRegions::TextRegions(const FileBytes& bytes, const RawElf& raw) {
   std::vector<std::pair<uint64_t, uint64_t>> code;
   for (const auto& section : raw.sections) {
     if ((section.flags & SHF_EXECINSTR) && section.type != SHT_NOBITS) {
@@ -38,9 +38,69 @@ std::string needle(std::string_view written) {
   return text;
 }
 
-bool TextRegions::contains(std::string_view needle) const {
-  return std::any_of(regions_.begin(), regions_.end(),
-                     [&](std::string_view region) { return region.find(needle) != region.npos; });
+namespace {
+
+// Bytes shared by many needles and rare in binary data; a needle without any is anchored on
+// its first byte.
+constexpr std::string_view kAnchors = "/_S ";
+
+size_t anchor_offset(std::string_view needle) {
+  for (char anchor : kAnchors) {
+    size_t at = needle.find(anchor);
+    if (at != needle.npos) return at;
+  }
+  return 0;
+}
+
+}  // namespace
+
+MultiSearch::MultiSearch(std::vector<std::string> needles) : needles_(std::move(needles)) {
+  for (size_t i = 0; i < needles_.size(); ++i) {
+    if (needles_[i].empty()) continue;
+    size_t offset = anchor_offset(needles_[i]);
+    char anchor = needles_[i][offset];
+    auto group = std::find_if(groups_.begin(), groups_.end(),
+                              [&](const Group& g) { return g.anchor == anchor; });
+    if (group == groups_.end()) group = groups_.insert(groups_.end(), Group{anchor, {}});
+    group->needles.push_back({i, offset});
+  }
+}
+
+void MultiSearch::scan(std::string_view text, std::vector<char>& done, const Found& found) const {
+  done.resize(needles_.size(), 0);
+  for (const auto& group : groups_) sweep(text, group, done, found);
+}
+
+void MultiSearch::sweep(std::string_view text, const Group& group, std::vector<char>& done,
+                        const Found& found) const {
+  auto wanted = [&] {
+    return std::any_of(group.needles.begin(), group.needles.end(),
+                       [&](const Anchored& a) { return !done[a.index]; });
+  };
+  for (size_t at = text.find(group.anchor); at != text.npos && wanted();
+       at = text.find(group.anchor, at + 1)) {
+    for (const Anchored& anchored : group.needles) {
+      const std::string& candidate = needles_[anchored.index];
+      if (done[anchored.index] || at < anchored.offset) continue;
+      size_t start = at - anchored.offset;
+      if (text.compare(start, candidate.size(), candidate) != 0) continue;
+      if (!found(anchored.index, text, start)) done[anchored.index] = 1;
+    }
+  }
+}
+
+void TextRegions::scan(const MultiSearch& search, const MultiSearch::Found& found) const {
+  std::vector<char> done;
+  for (std::string_view region : regions_) search.scan(region, done, found);
+}
+
+std::vector<bool> TextRegions::contains_each(const MultiSearch& search) const {
+  std::vector<bool> seen(search.size(), false);
+  scan(search, [&](size_t index, std::string_view, size_t) {
+    seen[index] = true;
+    return false;
+  });
+  return seen;
 }
 
 }  // namespace portcheck::load

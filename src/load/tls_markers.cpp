@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include <algorithm>
+#include <iterator>
+#include <optional>
 #include <regex>
 #include <string_view>
 
@@ -31,86 +33,119 @@ const char* const kCaFiles[] = {
 const char* const kCaDirs[] = {"/etc/ssl/certs", "/etc/pki/tls/certs",
                                "/etc/pki/ca-trust/extracted/pem", "/etc/ca-certificates/extracted"};
 
-size_t find_in(std::string_view text, std::string_view needle, size_t from = 0) {
-  return text.find(needle, from);
-}
+// The needles of the one search, in this order: these markers, then kCaFiles, then kCaDirs.
+enum Marker : size_t {
+  kOpenSsl,
+  kLibreSsl,
+  kOpenSslDir,
+  kEnginesDir,
+  kBoringSsl,
+  kCertFileEnv,
+  kCertDirEnv,
+  kRustls0,
+  kRustls1,
+  kWebpkiRoots,
+  kNativeCerts,
+  kOpensslProbe,
+  kGoCryptoTls,
+  kMarkers
+};
+constexpr size_t kFiles = std::size(kCaFiles);
 
-bool has(std::string_view text, std::string_view needle) { return text.find(needle) != text.npos; }
+const MultiSearch& tls_search() {
+  static const MultiSearch search = [] {
+    // Crate directories as cargo writes them into panic locations: <name>-<version>/src/.
+    std::vector<std::string> needles{"OpenSSL ",
+                                     "LibreSSL ",
+                                     needle("OPENSSL|DIR: \""),
+                                     needle("ENGINES|DIR: \""),
+                                     needle("Bori|ngSSL"),
+                                     "SSL_CERT_FILE",
+                                     "SSL_CERT_DIR",
+                                     needle("/rus|tls-0."),
+                                     needle("/rus|tls-1."),
+                                     needle("/web|pki-roots-"),
+                                     needle("/rus|tls-native-certs-"),
+                                     needle("/ope|nssl-probe-"),
+                                     needle("cryp|to/tls.")};
+    needles.insert(needles.end(), std::begin(kCaFiles), std::end(kCaFiles));
+    needles.insert(needles.end(), std::begin(kCaDirs), std::end(kCaDirs));
+    return MultiSearch(std::move(needles));
+  }();
+  return search;
+}
 
 // A directory counts only where it ends the string, or another path starts right after it.
-bool names_directory(std::string_view text, std::string_view dir) {
-  for (size_t at = find_in(text, dir); at != text.npos; at = find_in(text, dir, at + 1)) {
-    std::string_view rest = text.substr(at + dir.size());
-    if (rest.empty() || rest[0] != '/') return true;
-    if (rest.substr(0, 5) == "/etc/" || rest.substr(0, 5) == "/usr/") return true;
-  }
-  return false;
+bool names_directory(std::string_view text, size_t at, std::string_view dir) {
+  std::string_view rest = text.substr(at + dir.size());
+  if (rest.empty() || rest[0] != '/') return true;
+  return rest.substr(0, 5) == "/etc/" || rest.substr(0, 5) == "/usr/";
 }
 
-// The quoted value after `key`, as OpenSSL writes it ("OPENSSLDIR: \"/usr/lib/ssl\""): printable
-// text up to the closing quote within the same string.
-std::optional<std::string> quoted_after(std::string_view text, std::string_view key) {
-  for (size_t at = find_in(text, key); at != text.npos; at = find_in(text, key, at + 1)) {
-    size_t start = at + key.size();
-    size_t end = text.find('"', start);
-    if (end == text.npos || end - start > 4096) continue;
-    std::string_view value = text.substr(start, end - start);
-    bool printable =
-        std::all_of(value.begin(), value.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
-    if (printable) return std::string(value);
-  }
+// The quoted value at `start`, as OpenSSL writes it ("OPENSSLDIR: \"/usr/lib/ssl\""):
+// printable text up to the closing quote within the same string.
+std::optional<std::string> quoted_at(std::string_view text, size_t start) {
+  size_t end = text.find('"', start);
+  if (end == text.npos || end - start > 4096) return std::nullopt;
+  std::string_view value = text.substr(start, end - start);
+  bool printable =
+      std::all_of(value.begin(), value.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
+  if (!printable) return std::nullopt;
+  return std::string(value);
+}
+
+std::optional<std::string> version_at(std::string_view text, size_t at, const std::regex& pattern) {
+  std::string candidate(text.substr(at, 64));
+  std::smatch match;
+  if (std::regex_search(candidate, match, pattern) && match.position(0) == 0) return match.str(0);
   return std::nullopt;
 }
 
-std::optional<std::string> match_version(std::string_view text, std::string_view prefix,
-                                         const std::regex& pattern) {
-  for (size_t at = find_in(text, prefix); at != text.npos; at = find_in(text, prefix, at + 1)) {
-    std::string candidate(text.substr(at, 64));
-    std::smatch match;
-    if (std::regex_search(candidate, match, pattern) && match.position(0) == 0) return match.str(0);
-  }
-  return std::nullopt;
-}
-
-// Adds what one region of the file shows; the first version text and OPENSSLDIR found win.
-void scan_region(std::string_view text, TlsMarkers& markers) {
+// Records one occurrence; returns whether later occurrences of the same needle still matter.
+// The first version text and OPENSSLDIR that qualify win.
+bool record(size_t index, std::string_view text, size_t at, TlsMarkers& markers,
+            std::vector<bool>& paths) {
   static const std::regex openssl(
       R"(OpenSSL \d+\.\d+\.\d+[a-z]{0,2}(-[A-Za-z0-9]+)?  ?\d{1,2} [A-Z][a-z]{2} \d{4})");
   static const std::regex libressl(R"(LibreSSL \d+\.\d+\.\d+)");
-  if (!markers.openssl_version) markers.openssl_version = match_version(text, "OpenSSL ", openssl);
-  if (!markers.libressl_version) {
-    markers.libressl_version = match_version(text, "LibreSSL ", libressl);
+  auto value = [&](std::optional<std::string>& slot, std::optional<std::string> found) {
+    slot = std::move(found);
+    return !slot;
+  };
+  switch (index) {
+    case kOpenSsl: return value(markers.openssl_version, version_at(text, at, openssl));
+    case kLibreSsl: return value(markers.libressl_version, version_at(text, at, libressl));
+    // 13: the length of both keys, `OPENSSLDIR: "` and `ENGINESDIR: "`.
+    case kOpenSslDir: return value(markers.openssldir, quoted_at(text, at + 13));
+    case kEnginesDir: return value(markers.enginesdir, quoted_at(text, at + 13));
+    case kBoringSsl: markers.boringssl = true; return false;
+    case kCertFileEnv: markers.env_cert_file = true; return false;
+    case kCertDirEnv: markers.env_cert_dir = true; return false;
+    case kRustls0:
+    case kRustls1: markers.rustls = true; return false;
+    case kWebpkiRoots: markers.webpki_roots = true; return false;
+    case kNativeCerts: markers.native_certs = true; return false;
+    case kOpensslProbe: markers.openssl_probe = true; return false;
+    case kGoCryptoTls: markers.go_crypto_tls = true; return false;
+    default: break;
   }
-  if (!markers.openssldir) markers.openssldir = quoted_after(text, needle("OPENSSL|DIR: \""));
-  if (!markers.enginesdir) markers.enginesdir = quoted_after(text, needle("ENGINES|DIR: \""));
-  markers.boringssl |= has(text, needle("Bori|ngSSL"));
-  markers.env_cert_file |= has(text, "SSL_CERT_FILE");
-  markers.env_cert_dir |= has(text, "SSL_CERT_DIR");
-  // Crate directories as cargo writes them into panic locations: <name>-<version>/src/.
-  markers.rustls |= has(text, needle("/rus|tls-0.")) || has(text, needle("/rus|tls-1."));
-  markers.webpki_roots |= has(text, needle("/web|pki-roots-"));
-  markers.native_certs |= has(text, needle("/rus|tls-native-certs-"));
-  markers.openssl_probe |= has(text, needle("/ope|nssl-probe-"));
-  markers.go_crypto_tls |= has(text, needle("cryp|to/tls."));
-}
-
-void add_unique(std::vector<std::string>& list, const char* item) {
-  if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(item);
+  size_t path = index - kMarkers;
+  if (path >= kFiles && !names_directory(text, at, kCaDirs[path - kFiles])) return true;
+  paths[path] = true;
+  return false;
 }
 
 }  // namespace
 
 TlsMarkers detect_tls_markers(const TextRegions& text) {
   TlsMarkers markers;
-  for (std::string_view region : text.regions()) scan_region(region, markers);
+  std::vector<bool> paths(kFiles + std::size(kCaDirs), false);
+  text.scan(tls_search(), [&](size_t index, std::string_view region, size_t at) {
+    return record(index, region, at, markers, paths);
+  });
   // Paths in a fixed order (files, then directories) whatever region they were found in.
-  for (const char* file : kCaFiles) {
-    if (text.contains(file)) add_unique(markers.cert_paths, file);
-  }
-  for (const char* dir : kCaDirs) {
-    for (std::string_view region : text.regions()) {
-      if (names_directory(region, dir)) add_unique(markers.cert_paths, dir);
-    }
+  for (size_t i = 0; i < paths.size(); ++i) {
+    if (paths[i]) markers.cert_paths.push_back(i < kFiles ? kCaFiles[i] : kCaDirs[i - kFiles]);
   }
   return markers;
 }

@@ -638,6 +638,8 @@ std::vector<Regression> regressions() {
         put_le(b, stack + 8, 8, 0x20000000);
         put_le(b, stack + 32, 8, 0x1000);
       });
+  add("e_phentsize 72: LIEF steps by 56 and read other segments", good, ErrorKind::malformed,
+      [](auto& b) { put_le(b, 54, 2, 72); });
   add("a NOBITS section 600 MB past the end (LIEF allocated up to it)", good, ErrorKind::malformed,
       [](auto& b) { put_le(b, section_header(b, ".bss") + 24, 8, 600 << 20); });
   add("an inactive (SHT_NULL) section past the end (read out of bounds)", good,
@@ -673,6 +675,10 @@ std::vector<Regression> regressions() {
   });
   add("an import bound to a version the file itself defines", demo, ErrorKind::malformed,
       [](auto& b) { put_le(b, get_le(b, section_header(b, ".gnu.version") + 24, 8) + 2, 2, 2); });
+  add("the last name of .dynstr not terminated", good, ErrorKind::malformed, [](auto& b) {
+    uint64_t at = section_header(b, ".dynstr");
+    b[get_le(b, at + 24, 8) + get_le(b, at + 32, 8) - 1] = 'x';
+  });
   add("the null symbol given a name", good, std::nullopt, [](auto& b) {
     put_le(b, get_le(b, section_header(b, ".dynsym") + 24, 8), 4, 1);  // "libc.so.6"
   });
