@@ -153,15 +153,19 @@ void append_matrix(std::string& out, const FileReport& file, const Painter& p) {
   out += "\n";
   for (const auto& target : file.targets) {
     const Finding* reason = blocking(target);
-    size_t more = 0;
+    size_t more = 0, suppressed = 0;
     for (const auto& finding : target.findings) {
-      more += finding.severity != Severity::info && finding.suppression < 0;
+      if (finding.severity == Severity::info) continue;
+      (finding.suppression < 0 ? more : suppressed) += 1;
     }
-    std::string extra = more > 1 ? fmt::format(" (+{} more)", more - 1) : "";
-    std::string verdict =
-        reason ? painted_verdict(target.verdict, p) : p.paint(to_string(target.verdict), "32");
+    std::string extra = reason && more > 1 ? fmt::format(" (+{} more)", more - 1) : "";
+    // A suppressed finding stays visible: a pass it made is not a clean one.
+    if (suppressed > 0) extra += fmt::format("{}({} suppressed)", reason ? " " : "", suppressed);
+    std::string label =
+        extra.empty() ? to_string(target.verdict) : fmt::format("{:<8}", to_string(target.verdict));
+    std::string verdict = reason ? painted_verdict(target.verdict, p) : p.paint(label, "32");
     out += fmt::format("  {:<20}{}{}{}\n", target.target_id, verdict, reason ? reason->message : "",
-                       reason ? extra : "");
+                       extra);
   }
 }
 

@@ -104,6 +104,9 @@ TEST_CASE("suppressions need a reason, stay visible, and stale ones are reported
                                  " glibc-2.28 2>&1 >/dev/null");
   CHECK(stderr_text.out.find("suppression matched nothing (rule needed-library") !=
         std::string::npos);
+  std::string text = in_dir(dir, "--color never glibc-2.28").out;
+  CHECK(text.find("centos-7            pass    (1 suppressed)\n") != std::string::npos);
+  CHECK(text.find("rhel-8              pass\n") != std::string::npos);
   auto sarif = nlohmann::json::parse(in_dir(dir, "--format sarif glibc-2.28").out);
   bool justified = false;
   for (const auto& r : sarif["runs"][0]["results"]) {
