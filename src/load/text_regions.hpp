@@ -25,6 +25,7 @@ class MultiSearch {
   explicit MultiSearch(std::vector<std::string> needles);
 
   size_t size() const { return needles_.size(); }
+  const std::string& needle(size_t index) const { return needles_[index]; }
 
   // Called for an occurrence of needle `index` at `at` in `text`; returns whether further
   // occurrences of that needle are still wanted.

@@ -108,6 +108,7 @@ bool record(size_t index, std::string_view text, size_t at, TlsMarkers& markers,
   static const std::regex openssl(
       R"(OpenSSL \d+\.\d+\.\d+[a-z]{0,2}(-[A-Za-z0-9]+)?  ?\d{1,2} [A-Z][a-z]{2} \d{4})");
   static const std::regex libressl(R"(LibreSSL \d+\.\d+\.\d+)");
+  size_t after_key = at + tls_search().needle(index).size();
   auto value = [&](std::optional<std::string>& slot, std::optional<std::string> found) {
     slot = std::move(found);
     return !slot;
@@ -115,9 +116,8 @@ bool record(size_t index, std::string_view text, size_t at, TlsMarkers& markers,
   switch (index) {
     case kOpenSsl: return value(markers.openssl_version, version_at(text, at, openssl));
     case kLibreSsl: return value(markers.libressl_version, version_at(text, at, libressl));
-    // 13: the length of both keys, `OPENSSLDIR: "` and `ENGINESDIR: "`.
-    case kOpenSslDir: return value(markers.openssldir, quoted_at(text, at + 13));
-    case kEnginesDir: return value(markers.enginesdir, quoted_at(text, at + 13));
+    case kOpenSslDir: return value(markers.openssldir, quoted_at(text, after_key));
+    case kEnginesDir: return value(markers.enginesdir, quoted_at(text, after_key));
     case kBoringSsl: markers.boringssl = true; return false;
     case kCertFileEnv: markers.env_cert_file = true; return false;
     case kCertDirEnv: markers.env_cert_dir = true; return false;
