@@ -10,7 +10,7 @@ build_packages=(
 )
 test_packages=(
   catch2 binutils musl-tools gcc-aarch64-linux-gnu libc6-dev-arm64-cross file clang-format git
-  python3-jsonschema zip groff-base clang libclang-rt-14-dev
+  python3-jsonschema zip groff-base clang libclang-rt-14-dev golang-go rustc python3-minimal
 )
 
 want=("${build_packages[@]}")
@@ -64,4 +64,6 @@ fetch_sarif_tool() {
 install_packages
 if [ "${1:-}" = "--test" ]; then
   fetch_sarif_tool
+  # Real binaries the load tests read (esbuild from npm), into a cache outside the repository.
+  "$(dirname "$0")/fetch-real-binaries.sh"
 fi

@@ -3,10 +3,18 @@
 # the fixtures, and run the whole test suite; then again under AddressSanitizer and
 # UndefinedBehaviorSanitizer; then a short, bounded libFuzzer run of the load stage
 # (scripts/fuzz.sh). Set PORTCHECK_SKIP_SANITIZE=1 to skip the second pass, PORTCHECK_SKIP_FUZZ=1
-# to skip the fuzzing.
+# to skip the fuzzing. With --corpus, then the real-binary corpus test (scripts/corpus.sh, which
+# downloads Debian packages on its first run; tests/corpus/README.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
+corpus=0
+for arg in "$@"; do
+  case $arg in
+    --corpus) corpus=1 ;;
+    *) echo "usage: $0 [--corpus]" >&2; exit 2 ;;
+  esac
+done
 
 ./scripts/install-deps.sh --test
 
@@ -30,5 +38,9 @@ fi
 if [ "${PORTCHECK_SKIP_FUZZ:-0}" != 1 ]; then
   echo "== fuzz the load stage (bounded smoke run)"
   PORTCHECK_FIXTURE_DIR="$PWD/build-test/fixtures" ./scripts/fuzz.sh
+fi
+if [ "$corpus" = 1 ]; then
+  echo "== real-binary corpus (scripts/corpus.sh)"
+  ./scripts/corpus.sh --build build-test
 fi
 echo "== all tests passed"

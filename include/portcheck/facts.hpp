@@ -44,13 +44,30 @@ struct ImportedSymbol {
   std::string name;
   std::string version;
   std::string library;
-  bool weak = false;  // STB_WEAK undefined: optional at run time
+  bool weak = false;    // STB_WEAK undefined: optional at run time
+  bool copied = false;  // defined here by a copy relocation (stdout, environ), still bound
 };
 
 struct ElfNotes {
   std::optional<std::string> abi_tag_kernel;  // "3.2.0" from .note.ABI-tag (Linux only)
   std::optional<std::string> build_id;        // lower-case hex
   std::optional<int> x86_isa_needed;          // 1 = baseline, 2 = v2, 3 = v3, 4 = v4
+};
+
+// An inconsistency the loader never sees: the kernel and ld.so read the program headers and the
+// dynamic segment only, so section headers that disagree with them change nothing at run time.
+// Each kind is explained in docs/design.md ("Tolerated inconsistencies").
+enum class FileNoteKind {
+  nobits_past_eof,        // a NOBITS section's sh_offset past the end (Go's linker, some GNU ld)
+  section_mismatch,       // a section's offset, size or count differs from the dynamic entry's
+  section_without_entry,  // a dynamic-linking section no dynamic entry refers to (empty, extra)
+  entry_without_section,  // a dynamic table with no section header describing it
+  string_table_mismatch,  // a section's sh_link names another string table than DT_STRTAB
+};
+
+struct FileNote {
+  FileNoteKind kind = FileNoteKind::section_mismatch;
+  std::string detail;  // one line: which section, what it says, what the loader uses
 };
 
 // TLS evidence in the file's bytes, as found (load stage); TlsFacts is what it means.
@@ -113,6 +130,7 @@ struct ElfFacts {
   std::vector<ImportedSymbol> imports;    // versioned imported symbols, in .dynsym order
   std::vector<std::string> unversioned_imports;
   ElfNotes notes;
+  std::vector<FileNote> file_notes;  // tolerated inconsistencies, in the order found
   Toolchain toolchain;
   StaticLibc static_libc;
   TlsMarkers tls_markers;
@@ -143,5 +161,6 @@ const char* to_string(ElfClass value);
 const char* to_string(Endianness value);
 const char* to_string(FileType value);
 const char* to_string(LibcFlavour value);
+const char* to_id(FileNoteKind value);  // "nobits-past-eof", for reports and JSON
 
 }  // namespace portcheck

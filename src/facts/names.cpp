@@ -33,6 +33,17 @@ const char* to_string(LibcFlavour value) {
   return "unknown";
 }
 
+const char* to_id(FileNoteKind value) {
+  switch (value) {
+    case FileNoteKind::nobits_past_eof: return "nobits-past-eof";
+    case FileNoteKind::section_mismatch: return "section-mismatch";
+    case FileNoteKind::section_without_entry: return "section-without-entry";
+    case FileNoteKind::entry_without_section: return "entry-without-section";
+    case FileNoteKind::string_table_mismatch: return "string-table-mismatch";
+  }
+  return "section-mismatch";
+}
+
 const char* to_string(ErrorKind kind) {
   switch (kind) {
     case ErrorKind::not_found: return "not found";

@@ -20,7 +20,6 @@ namespace {
 using LIEF::ELF::DYNAMIC_TAGS;
 
 constexpr uint16_t VER_FLG_WEAK = 2;
-constexpr uint32_t SHT_DYNSYM = 11;
 constexpr uint16_t VERSYM_HIDDEN_MASK = 0x7fff;
 
 FileType file_type(const load::RawElf& raw, bool has_interpreter, bool pie_flag) {
@@ -98,15 +97,23 @@ const VersionNeed* find_need(const ElfFacts& facts, uint16_t index, std::string&
   return nullptr;
 }
 
-// Binds each imported symbol to the version its .gnu.version entry names.
+// Binds each imported symbol to the version its .gnu.version entry names. A data object the
+// program copies in (a copy relocation: stdout, environ, __libc_single_threaded) is defined in
+// the program but bound to a version it needs: the loader must find it there, so it is an import.
 std::optional<std::string> read_imports(const LIEF::ELF::Binary& binary, const load::RawElf& raw,
                                         ElfFacts& facts) {
   bool null_symbol = true;  // entry 0 is reserved (STN_UNDEF): never an import, whatever it holds
   for (const auto& symbol : binary.dynamic_symbols()) {
     if (std::exchange(null_symbol, false)) continue;
-    if (symbol.shndx() != 0 || symbol.name().empty()) continue;
+    if (symbol.name().empty()) continue;
     uint16_t index =
         symbol.has_version() ? symbol.symbol_version().value() & VERSYM_HIDDEN_MASK : 0;
+    if (symbol.shndx() != 0) {
+      std::string library;
+      const VersionNeed* need = index >= 2 ? find_need(facts, index, library) : nullptr;
+      if (need) facts.imports.push_back({symbol.name(), need->name, library, false, true});
+      continue;
+    }
     if (index < 2) {
       facts.unversioned_imports.push_back(symbol.name());
       continue;
@@ -125,13 +132,6 @@ std::optional<std::string> read_imports(const LIEF::ELF::Binary& binary, const l
     facts.imports.push_back({symbol.name(), need->name, library, weak});
   }
   return std::nullopt;
-}
-
-size_t raw_dynamic_symbol_count(const load::RawElf& raw) {
-  for (const auto& section : raw.sections) {
-    if (section.type == SHT_DYNSYM) return section.size / (raw.is64 ? 24 : 16);
-  }
-  return 0;
 }
 
 bool same_needs(const ElfFacts& facts, const load::RawElf& raw) {
@@ -166,7 +166,7 @@ std::optional<std::string> disagreement(const ElfFacts& facts, const load::RawEl
   if (facts.runpath != joined(raw.runpath)) return "DT_RUNPATH could not be read";
   if (!same_needs(facts, raw)) return "the version requirements could not be read";
   if (facts.version_defs != raw.version_defs) return "the version definitions could not be read";
-  size_t expected = raw_dynamic_symbol_count(raw);
+  size_t expected = raw.dynsym_count;
   if (expected != 0 && lief_symbols != expected) {
     return fmt::format("{} of {} dynamic symbols could be read", lief_symbols, expected);
   }
@@ -210,13 +210,37 @@ FileError error(const std::string& path, ErrorKind kind, std::string message) {
   return FileError{path, kind, one_line(std::move(message))};
 }
 
+// A copy of the file in which the NOBITS sections that start past its end start at its end and
+// take no room: LIEF would allocate up to their offsets, and they hold nothing either way.
+std::vector<uint8_t> with_nobits_moved(const FileBytes& bytes, const load::RawElf& raw) {
+  std::vector<uint8_t> copy(bytes.begin(), bytes.end());
+  auto put = [&](uint64_t at, uint64_t value) {
+    unsigned width = raw.is64 ? 8 : 4;
+    for (unsigned i = 0; i < width; ++i) {
+      unsigned shift = 8 * (raw.big_endian ? width - 1 - i : i);
+      copy[at + i] = static_cast<uint8_t>(value >> shift);
+    }
+  };
+  for (uint64_t header : raw.nobits_past_eof_headers) {
+    put(header + (raw.is64 ? 24 : 16), copy.size());  // sh_offset
+    put(header + (raw.is64 ? 32 : 20), 0);            // sh_size
+  }
+  return copy;
+}
+
 // LIEF 0.9 counts dynamic symbols from the hash tables by default and undercounts some GNU hash
-// layouts (libGL, libicu); the .dynsym section size is exact where the section table exists.
+// layouts (libGL, libicu); the .dynsym section size is exact where it describes the table.
 std::unique_ptr<LIEF::ELF::Binary> parse(const FileBytes& bytes, const load::RawElf& raw) {
   static std::once_flag quiet;
   std::call_once(quiet, [] { LIEF::Logger::disable(); });
-  auto method = raw_dynamic_symbol_count(raw) > 0 ? LIEF::ELF::DYNSYM_COUNT_METHODS::COUNT_SECTION
-                                                  : LIEF::ELF::DYNSYM_COUNT_METHODS::COUNT_AUTO;
+  using LIEF::ELF::DYNSYM_COUNT_METHODS;
+  auto method = raw.dynsym_count_from_section       ? DYNSYM_COUNT_METHODS::COUNT_SECTION
+                : raw.dynsym_count_from_relocations ? DYNSYM_COUNT_METHODS::COUNT_RELOCATIONS
+                : raw.dynsym_count > 0              ? DYNSYM_COUNT_METHODS::COUNT_HASH
+                                                    : DYNSYM_COUNT_METHODS::COUNT_AUTO;
+  if (!raw.nobits_past_eof_headers.empty()) {
+    return LIEF::ELF::Parser::parse(with_nobits_moved(bytes, raw), "", method);
+  }
   if (const auto* buffer = bytes.buffer()) return LIEF::ELF::Parser::parse(*buffer, "", method);
   // LIEF 0.9 copies whatever it is given; handing it our mapping as a vector would cost a
   // second copy of the file. It reads the same open file instead, which /proc/self/fd names.
@@ -288,6 +312,7 @@ Result<ElfFacts> load_elf(const std::string& path, const FileBytes& bytes) {
   read_flags(raw, *facts);
   facts->type = file_type(raw, facts->interpreter.has_value(), facts->pie_flag);
   facts->notes = raw.notes;
+  facts->file_notes = raw.file_notes;
   // One view of the file's non-code bytes serves every marker scan.
   load::TextRegions text(bytes, raw);
   facts->toolchain = load::detect_toolchain(bytes, text, raw, *facts);

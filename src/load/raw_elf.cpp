@@ -15,7 +15,9 @@ constexpr uint32_t SHT_DYNAMIC = 6, SHT_NOBITS = 8, SHT_DYNSYM = 11, SHT_GNU_VER
 constexpr int64_t DT_NULL = 0, DT_NEEDED = 1, DT_STRTAB = 5, DT_SYMTAB = 6, DT_STRSZ = 10,
                   DT_SONAME = 14, DT_RPATH = 15, DT_RUNPATH = 29, DT_FLAGS = 30, DT_RELR = 36,
                   DT_VERSYM = 0x6ffffff0, DT_FLAGS_1 = 0x6ffffffb, DT_VERDEF = 0x6ffffffc,
-                  DT_VERDEFNUM = 0x6ffffffd, DT_VERNEED = 0x6ffffffe, DT_VERNEEDNUM = 0x6fffffff;
+                  DT_VERDEFNUM = 0x6ffffffd, DT_VERNEED = 0x6ffffffe, DT_VERNEEDNUM = 0x6fffffff,
+                  DT_HASH = 4, DT_GNU_HASH = 0x6ffffef5, DT_RELA = 7, DT_RELASZ = 8, DT_REL = 17,
+                  DT_RELSZ = 18, DT_PLTRELSZ = 2, DT_PLTREL = 20, DT_JMPREL = 23;
 // Tags a dynamic section holds at most once: with two, readers disagree on which one counts
 // (glibc's loader takes the last, most tools the first).
 constexpr int64_t kSingleTags[] = {DT_STRTAB,    DT_SYMTAB,  DT_STRSZ,     DT_SONAME,
@@ -54,6 +56,7 @@ class Reader {
     }
     if (auto failure = read_interpreter()) return failure;
     if (auto failure = read_dynamic()) return failure;
+    if (auto failure = check_linux_versions()) return failure;
     read_notes();
     return std::nullopt;
   }
@@ -62,6 +65,22 @@ class Reader {
 
  private:
   uint64_t word_size() const { return is64_ ? 8 : 4; }
+
+  void note(FileNoteKind kind, std::string detail) {
+    raw_.file_notes.push_back({kind, std::move(detail)});
+  }
+
+  // Solaris names its versions SUNW_1.1, SUNWprivate: such a file was built for another system,
+  // even where its ELFOSABI says "System V" as Solaris's do.
+  std::optional<Failure> check_linux_versions() const {
+    auto solaris = [](const std::string& name) { return name.rfind("SUNW", 0) == 0; };
+    bool found = std::any_of(raw_.version_defs.begin(), raw_.version_defs.end(), solaris);
+    for (const auto& need : raw_.version_needs) {
+      for (const auto& aux : need.versions) found |= solaris(aux.name);
+    }
+    if (!found) return std::nullopt;
+    return Failure{ErrorKind::unsupported, "not a Linux program (Solaris symbol versions)"};
+  }
 
   Failure truncated(const std::string& what, uint64_t end) const {
     return {ErrorKind::truncated, fmt::format("{} ends at offset {} but the file has {} bytes",
@@ -169,11 +188,13 @@ class Reader {
         if (auto failure = need_range(what, section.offset, section.size)) return failure;
         covered += section.size;
       } else if (section.offset > view_.size()) {
-        // LIEF allocates up to the end of every section, NOBITS or not (up to 100 MB long).
-        return Failure{
-            ErrorKind::malformed,
-            fmt::format("section {} (NOBITS) starts at offset {} past the end of the file", i,
-                        hex(section.offset))};
+        // A NOBITS section takes no bytes of the file, so its offset means nothing to anyone;
+        // Go's linker writes it past the end. LIEF allocates up to it, so LIEF is given a copy
+        // with the offset moved (loader.cpp).
+        raw_.nobits_past_eof_headers.push_back(at);
+        note(FileNoteKind::nobits_past_eof,
+             fmt::format("section {} (NOBITS) has sh_offset {} past the end of the file ({})", i,
+                         hex(section.offset), hex(view_.size())));
       }
       raw_.sections.push_back(section);
     }
@@ -232,7 +253,7 @@ class Reader {
 
   std::optional<Failure> read_dynamic() {
     const RawSegment* dynamic = find_segment(PT_DYNAMIC);
-    if (!dynamic) return std::nullopt;
+    if (!dynamic) return unreferenced_tables();
     raw_.has_dynamic = true;
     uint64_t entry = 2 * word_size();
     bool terminated = false;
@@ -261,7 +282,9 @@ class Reader {
       }
     }
     if (auto failure = locate_strings()) return failure;
-    if (auto failure = check_sections_agree(*dynamic)) return failure;
+    if (auto failure = compare_sections(*dynamic)) return failure;
+    if (auto failure = unreferenced_tables()) return failure;
+    if (auto failure = size_dynamic_symbols()) return failure;
     if (auto failure = check_symbol_names()) return failure;
     if (auto failure = read_dynamic_strings()) return failure;
     if (auto failure = read_version_needs()) return failure;
@@ -269,15 +292,11 @@ class Reader {
   }
 
   // Tools such as readelf find the dynamic symbols, the version tables and their strings through
-  // the section headers; the dynamic loader (and LIEF) through the dynamic section. Where both
-  // exist they must name the same bytes, or the two readings of the file differ.
-  std::optional<Failure> check_sections_agree(const RawSegment& dynamic) const {
+  // the section headers; the dynamic loader (and LIEF) through the dynamic section, which is what
+  // the facts are read from. Where the section headers say otherwise, nothing changes at run
+  // time: each difference is a note on the file, and the tables are read as the loader reads them.
+  std::optional<Failure> compare_sections(const RawSegment& dynamic) {
     if (raw_.sections.empty()) return std::nullopt;
-    auto disagree = [](const char* what) {
-      return Failure{
-          ErrorKind::malformed,
-          fmt::format("the section headers and the dynamic section disagree on {}", what)};
-    };
     struct Table {
       uint32_t type;
       int64_t tag, count_tag;
@@ -291,32 +310,239 @@ class Reader {
         {SHT_GNU_VERDEF, DT_VERDEF, DT_VERDEFNUM, "the version definitions"},
     };
     for (const auto& table : tables) {
-      const RawSection* section = nullptr;
-      size_t sections = 0;
-      for (const auto& s : raw_.sections) {
-        if (s.type == table.type) section = &s, ++sections;
-      }
-      if (table.type == SHT_DYNAMIC) {
-        if (sections > 1 ||
-            (section && (section->offset != dynamic.offset || section->size != dynamic.filesz))) {
-          return disagree(table.what);
-        }
-      } else {
-        auto address = dynamic_value(table.tag);
-        if (!address && sections == 0) continue;
-        if (!address || sections != 1 || to_offset(*address) != section->offset) {
-          return disagree(table.what);
-        }
-        if (table.count_tag && dynamic_value(table.count_tag).value_or(0) != section->info) {
-          return disagree(table.what);
+      for (size_t i = 0; i < raw_.sections.size(); ++i) {
+        const RawSection& section = raw_.sections[i];
+        if (section.type != table.type) continue;
+        if (auto failure =
+                compare_section(table.what, i, section, dynamic, table.tag, table.count_tag)) {
+          return failure;
         }
       }
-      // The names: the section's string table is the dynamic string table.
-      if (section && table.type != SHT_GNU_VERSYM) {
-        if (section->link >= raw_.sections.size()) return disagree(table.what);
-        const RawSection& strings = raw_.sections[section->link];
-        if (strings.offset != strtab_ || strings.size != strsz_) return disagree(table.what);
+      bool described = std::any_of(raw_.sections.begin(), raw_.sections.end(),
+                                   [&](const RawSection& s) { return s.type == table.type; });
+      if (table.tag && dynamic_value(table.tag) && !described) {
+        note(FileNoteKind::entry_without_section,
+             fmt::format("no section header describes {} (dynamic tag {})", table.what,
+                         hex(table.tag)));
       }
+    }
+    return std::nullopt;
+  }
+
+  // A section that holds dynamic-linking entries the dynamic section does not refer to: the
+  // loader ignores them, but a file whose two descriptions differ in what it needs may have lost
+  // those needs from the one the loader reads, so it is damage, not a note. Empty tables (what
+  // Go's internal linker writes) are notes (compare_section).
+  std::optional<Failure> unreferenced_tables() const {
+    bool dynamic = find_segment(PT_DYNAMIC) != nullptr;
+    for (size_t i = 0; i < raw_.sections.size(); ++i) {
+      const RawSection& section = raw_.sections[i];
+      int64_t tag = section.type == SHT_DYNSYM        ? DT_SYMTAB
+                    : section.type == SHT_GNU_VERSYM  ? DT_VERSYM
+                    : section.type == SHT_GNU_VERNEED ? DT_VERNEED
+                    : section.type == SHT_GNU_VERDEF  ? DT_VERDEF
+                                                      : 0;
+      bool referenced = section.type == SHT_DYNAMIC ? dynamic : dynamic_value(tag).has_value();
+      if ((tag || section.type == SHT_DYNAMIC) && !referenced && holds_entries(section)) {
+        return Failure{
+            ErrorKind::malformed,
+            fmt::format("{} holds entries that the {} does not refer to", section_name(i),
+                        dynamic ? "dynamic section" : "program headers")};
+      }
+    }
+    if (dynamic && !dynamic_value(DT_SYMTAB) &&
+        (dynamic_value(DT_VERSYM) || dynamic_value(DT_VERNEED))) {
+      return Failure{ErrorKind::malformed, "the dynamic section has versions but no DT_SYMTAB"};
+    }
+    return std::nullopt;
+  }
+
+  bool holds_entries(const RawSection& section) const {
+    uint64_t symbol = is64_ ? 24 : 16;
+    switch (section.type) {
+      case SHT_DYNAMIC:
+        return section.size >= 2 * word_size() && *view_.word(section.offset, is64_) != 0;
+      case SHT_DYNSYM: return section.size / symbol > 1;
+      case SHT_GNU_VERNEED:
+      case SHT_GNU_VERDEF: return section.size > 0 && section.info > 0;
+      case SHT_GNU_VERSYM:
+        // Indexes 0 and 1 (local, global) name no version: such a table binds nothing.
+        for (uint64_t at = 0; at + 2 <= section.size; at += 2) {
+          if ((*view_.u16(section.offset + at) & 0x7fff) >= 2) return true;
+        }
+        return false;
+      default: return false;
+    }
+  }
+
+  std::string section_name(size_t index) const {
+    const auto& name = raw_.sections[index].name;
+    return name.empty() ? fmt::format("section {}", index)
+                        : fmt::format("section {} ({})", index, name);
+  }
+
+  // Sizes and counts that differ are notes: the loader reads the dynamic entries, and the chains
+  // are checked against those. A table the two place at different bytes is damage: one of the
+  // two descriptions was moved, and nothing says which.
+  std::optional<Failure> compare_section(const char* what, size_t index, const RawSection& section,
+                                         const RawSegment& dynamic, int64_t tag,
+                                         int64_t count_tag) {
+    std::string name = section_name(index);
+    auto moved = [&] {
+      return Failure{
+          ErrorKind::malformed,
+          fmt::format("the section headers and the dynamic section disagree on {}", what)};
+    };
+    if (tag == 0) {
+      if (section.offset != dynamic.offset) return moved();
+      if (section.size != dynamic.filesz) {
+        note(FileNoteKind::section_mismatch,
+             fmt::format("{} covers {} bytes at {}, PT_DYNAMIC {} bytes at {}; the loader reads "
+                         "PT_DYNAMIC",
+                         name, section.size, hex(section.offset), dynamic.filesz,
+                         hex(dynamic.offset)));
+      }
+    } else {
+      auto address = dynamic_value(tag);
+      if (!address) {
+        // unreferenced_tables() makes it an error when the section holds entries.
+        note(FileNoteKind::section_without_entry,
+             fmt::format("{} is there for {} ({} bytes) but the dynamic section has no tag {}: "
+                         "the loader does not use it",
+                         name, what, section.size, hex(tag)));
+        return std::nullopt;
+      }
+      if (to_offset(*address) != section.offset) return moved();
+      auto count = dynamic_value(count_tag).value_or(0);
+      if (count_tag && count != section.info) {
+        note(FileNoteKind::section_mismatch,
+             fmt::format("{} counts {} entries (sh_info), dynamic tag {} {}; the loader uses the "
+                         "tag",
+                         name, section.info, hex(count_tag), count));
+      }
+    }
+    // The names: the section's string table should be the dynamic string table. Another whole
+    // string table (a second .dynstr) is a note; DT_STRTAB pointing into the middle of one, or
+    // nowhere a section says, is damage.
+    if (section.type == SHT_GNU_VERSYM) return std::nullopt;
+    const RawSection* strings =
+        section.link < raw_.sections.size() ? &raw_.sections[section.link] : nullptr;
+    if (strings && strings->offset == strtab_ && strings->size == strsz_) return std::nullopt;
+    if (!strtab_starts_a_section()) return moved();
+    note(FileNoteKind::string_table_mismatch,
+         fmt::format("{} links to section {}, not to the string table DT_STRTAB names; the "
+                     "loader reads DT_STRTAB",
+                     name, section.link));
+    return std::nullopt;
+  }
+
+  bool strtab_starts_a_section() const {
+    constexpr uint32_t SHT_STRTAB = 3;
+    return std::any_of(raw_.sections.begin(), raw_.sections.end(), [&](const RawSection& s) {
+      return s.type == SHT_STRTAB && s.offset == strtab_ && s.size >= strsz_;
+    });
+  }
+
+  // The number of dynamic symbols, which the dynamic section does not record: the loader knows
+  // the symbols relocations name and those its hash table reaches.
+  std::optional<Failure> size_dynamic_symbols() {
+    auto address = dynamic_value(DT_SYMTAB);
+    if (!address) return std::nullopt;
+    auto offset = to_offset(*address);
+    if (!offset) {
+      return Failure{ErrorKind::malformed,
+                     fmt::format("DT_SYMTAB {} lies in no loaded segment", hex(*address))};
+    }
+    symtab_ = *offset;
+    uint64_t entry = is64_ ? 24 : 16;
+    std::optional<uint64_t> by_section;
+    for (const auto& section : raw_.sections) {
+      if (section.type == SHT_DYNSYM && section.offset == symtab_)
+        by_section = section.size / entry;
+    }
+    auto by_hash = hashed_symbol_count();
+    if (!by_hash) return Failure{ErrorKind::malformed, "the symbol hash table is damaged"};
+    auto by_relocations = relocated_symbol_count();
+    if (!by_relocations) return Failure{ErrorKind::malformed, "a relocation table is damaged"};
+    // A hash table claiming more symbols than the file holds is wrong (the loader never counts
+    // through it); with a .dynsym section to size the table it is a note.
+    if (by_section && !view_.contains(symtab_, *by_hash * entry)) {
+      note(FileNoteKind::section_mismatch,
+           fmt::format("the hash table claims {} symbols, more than the file holds; .dynsym's {} "
+                       "are read",
+                       *by_hash, *by_section));
+      by_hash = 0;
+    }
+    raw_.dynsym_count = std::max({by_section.value_or(0), *by_hash, *by_relocations});
+    raw_.dynsym_count_from_section = by_section && *by_section == raw_.dynsym_count;
+    raw_.dynsym_count_from_relocations = !raw_.dynsym_count_from_section &&
+                                         *by_relocations == raw_.dynsym_count &&
+                                         *by_relocations > *by_hash;
+    // A GNU hash table leaves out the undefined symbols, so it may reach fewer; more is odd.
+    if (by_section && *by_section < raw_.dynsym_count) {
+      note(FileNoteKind::section_mismatch,
+           fmt::format(".dynsym holds {} symbols, the hash table or relocations reach {}; {} are "
+                       "read",
+                       *by_section, raw_.dynsym_count, raw_.dynsym_count));
+    }
+    if (raw_.dynsym_count > kMaxEntries) {
+      return Failure{ErrorKind::malformed,
+                     fmt::format("the dynamic symbol count {} is absurd", raw_.dynsym_count)};
+    }
+    return need_range("the dynamic symbol table", symtab_, raw_.dynsym_count * entry);
+  }
+
+  // One past the highest symbol a dynamic relocation names: GNU hash tables leave out undefined
+  // symbols, which relocations reach all the same. nullopt when a table lies outside the file.
+  std::optional<uint64_t> relocated_symbol_count() const {
+    uint64_t count = 0;
+    bool plt_rela = dynamic_value(DT_PLTREL).value_or(DT_RELA) == static_cast<uint64_t>(DT_RELA);
+    struct Table {
+      int64_t address, size;
+      bool rela;
+    };
+    const Table tables[] = {
+        {DT_RELA, DT_RELASZ, true}, {DT_REL, DT_RELSZ, false}, {DT_JMPREL, DT_PLTRELSZ, plt_rela}};
+    for (const auto& table : tables) {
+      auto address = dynamic_value(table.address);
+      uint64_t size = dynamic_value(table.size).value_or(0);
+      if (!address || size == 0) continue;
+      auto at = to_offset(*address);
+      if (!at || !view_.contains(*at, size)) return std::nullopt;
+      uint64_t entry = (table.rela ? 3 : 2) * word_size();
+      for (uint64_t i = 0; i + entry <= size; i += entry) {
+        uint64_t info = *view_.word(*at + i + word_size(), is64_);
+        count = std::max(count, (is64_ ? info >> 32 : (info >> 8) & 0xffffff) + 1);
+      }
+    }
+    return count;
+  }
+
+  // The symbols a hash table covers: DT_HASH's nchain, or for DT_GNU_HASH one past the last
+  // symbol of the longest chain. 0 without a hash table; nullopt when the table is damaged.
+  std::optional<uint64_t> hashed_symbol_count() const {
+    if (auto address = dynamic_value(DT_HASH)) {
+      auto at = to_offset(*address);
+      if (!at || !view_.contains(*at, 8)) return std::nullopt;
+      return view_.u32(*at + 4);
+    }
+    auto address = dynamic_value(DT_GNU_HASH);
+    if (!address) return 0;
+    auto at = to_offset(*address);
+    if (!at || !view_.contains(*at, 16)) return std::nullopt;
+    uint64_t buckets = *view_.u32(*at), first = *view_.u32(*at + 4), bloom = *view_.u32(*at + 8);
+    if (buckets > kMaxEntries || bloom > kMaxEntries) return std::nullopt;
+    uint64_t bucket_at = *at + 16 + bloom * word_size();
+    if (!view_.contains(bucket_at, buckets * 4)) return std::nullopt;
+    uint64_t last = 0;
+    for (uint64_t i = 0; i < buckets; ++i) last = std::max(last, *view_.u32(bucket_at + 4 * i));
+    if (last == 0) return first;  // no symbol is hashed
+    if (last < first) return std::nullopt;
+    uint64_t chain_at = bucket_at + buckets * 4;
+    for (uint64_t index = last; index - last <= kMaxEntries; ++index) {
+      auto value = view_.u32(chain_at + 4 * (index - first));
+      if (!value) return std::nullopt;
+      if (*value & 1) return index + 1;
     }
     return std::nullopt;
   }
@@ -324,13 +550,10 @@ class Reader {
   // A symbol name must lie in the string table: past it, LIEF (and the loader) read whatever
   // bytes follow, other tools report <corrupt>.
   std::optional<Failure> check_symbol_names() const {
-    for (const auto& section : raw_.sections) {
-      if (section.type != SHT_DYNSYM) continue;
-      uint64_t entry = is64_ ? 24 : 16;
-      for (uint64_t i = 1; i < section.size / entry; ++i) {
-        uint64_t name = *view_.u32(section.offset + i * entry);
-        if (name != 0 && name >= strsz_) return bad_string("a dynamic symbol", name);
-      }
+    uint64_t entry = is64_ ? 24 : 16;
+    for (uint64_t i = 1; i < raw_.dynsym_count; ++i) {
+      uint64_t name = *view_.u32(symtab_ + i * entry);
+      if (name != 0 && name >= strsz_) return bad_string("a dynamic symbol", name);
     }
     return std::nullopt;
   }
@@ -400,6 +623,11 @@ class Reader {
     auto address = dynamic_value(tag);
     count = dynamic_value(count_tag).value_or(0);
     if (!address) return std::nullopt;
+    // glibc's loader follows the chain to its end whatever the count says; LIEF reads as many as
+    // the count. The chain is checked against the count below, so a table must have one.
+    if (count == 0) {
+      return Failure{ErrorKind::malformed, fmt::format("the {} table has no count", what)};
+    }
     auto located = to_offset(*address);
     if (!located) {
       return Failure{
@@ -413,10 +641,15 @@ class Reader {
     return std::nullopt;
   }
 
-  // Where a version table ends: at the end of its section when there is one, else of the file.
-  uint64_t table_end(uint32_t type) const {
+  // Where a version table that starts at `at` ends: at the end of its section when a section of
+  // its type starts there, else where the loaded bytes that hold it end.
+  uint64_t table_end(uint32_t type, uint64_t at) const {
     for (const auto& section : raw_.sections) {
-      if (section.type == type) return section.offset + section.size;
+      if (section.type == type && section.offset == at) return section.offset + section.size;
+    }
+    for (const auto& s : raw_.segments) {
+      if (s.type == PT_LOAD && at >= s.offset && at - s.offset < s.filesz)
+        return s.offset + s.filesz;
     }
     return view_.size();
   }
@@ -444,7 +677,7 @@ class Reader {
     if (auto failure = locate_table(DT_VERNEED, DT_VERNEEDNUM, at, count, "version need")) {
       return failure;
     }
-    uint64_t end = table_end(SHT_GNU_VERNEED);
+    uint64_t end = table_end(SHT_GNU_VERNEED, at);
     uint64_t room = at < end ? (end - at) / 16 : 0;  // needs and their aux entries: 16 bytes each
     for (uint64_t i = 0; i < count; ++i) {
       if (auto failure = table_entry("a version need entry", at, 16, end, room)) return failure;
@@ -510,7 +743,7 @@ class Reader {
     if (auto failure = locate_table(DT_VERDEF, DT_VERDEFNUM, at, count, "version definition")) {
       return failure;
     }
-    uint64_t end = table_end(SHT_GNU_VERDEF);
+    uint64_t end = table_end(SHT_GNU_VERDEF, at);
     uint64_t room = at < end ? (end - at) / 8 : 0;  // at least 8 bytes an entry
     for (uint64_t i = 0; i < count; ++i) {
       if (auto failure = table_entry("a version definition", at, 20, end, room)) return failure;
@@ -598,7 +831,7 @@ class Reader {
            shstrndx_ = 0;
   std::vector<uint64_t> name_offsets_;
   std::vector<std::pair<int64_t, uint64_t>> entries_;
-  uint64_t strtab_ = 0, strsz_ = 0;
+  uint64_t strtab_ = 0, strsz_ = 0, symtab_ = 0;
 };
 
 }  // namespace
@@ -617,6 +850,11 @@ Result<RawElf> read_raw_elf(const FileBytes& bytes) {
   }
   if (bytes[5] != 1 && bytes[5] != 2) {
     return error(ErrorKind::malformed, fmt::format("unknown ELF data encoding {}", bytes[5]));
+  }
+  // Linux programs say System V (0) or GNU (3); FreeBSD, Solaris 11 and the rest their own.
+  if (bytes[7] != 0 && bytes[7] != 3) {
+    return error(ErrorKind::unsupported,
+                 fmt::format("not a Linux program (ELFOSABI {})", static_cast<int>(bytes[7])));
   }
   Reader reader(bytes, bytes[4] == 2, bytes[5] == 2);
   if (auto failure = reader.read()) return error(failure->kind, failure->message);

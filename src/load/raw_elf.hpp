@@ -57,6 +57,16 @@ struct RawElf {
   std::vector<RawNeed> version_needs;
   std::vector<std::string> version_defs;  // without the base (VER_FLG_BASE) definition
   std::vector<uint16_t> version_def_indexes;
+  // The dynamic symbol table as the loader sizes it: by the .dynsym section where it describes
+  // the table DT_SYMTAB points to, else (or where the hash table reaches further) by the hash.
+  uint64_t dynsym_count = 0;
+  bool dynsym_count_from_section = false;
+  bool dynsym_count_from_relocations = false;  // else from the hash table
+  // Section headers of NOBITS sections whose sh_offset lies past the end of the file, by their
+  // own offset in the file: LIEF allocates up to such an offset, so it is given a copy with
+  // them moved to the end of the file (loader.cpp).
+  std::vector<uint64_t> nobits_past_eof_headers;
+  std::vector<FileNote> file_notes;
   ElfNotes notes;
 };
 

@@ -59,6 +59,13 @@ Json requirements_json(const Facts& facts) {
               {"unversioned_imports", facts.elf.unversioned_imports}};
 }
 
+Json file_notes_json(const std::vector<FileNote>& notes) {
+  Json out = Json::array();
+  for (const auto& note : notes)
+    out.push_back({{"kind", to_id(note.kind)}, {"detail", note.detail}});
+  return out;
+}
+
 Json notes_json(const ElfNotes& notes) {
   Json isa = nullptr;
   if (notes.x86_isa_needed) {
@@ -166,6 +173,7 @@ Json file_json(const FileReport& file) {
   out["elf"] = elf_json(facts);
   out["requirements"] = requirements_json(facts);
   out["notes"] = notes_json(facts.elf.notes);
+  out["file_notes"] = file_notes_json(facts.elf.file_notes);
   out["toolchain"] = {{"compilers", facts.elf.toolchain.compilers},
                       {"rust", facts.elf.toolchain.rust},
                       {"go", facts.elf.toolchain.go}};

@@ -115,6 +115,18 @@ std::string tls_summary(const TlsFacts& tls) {
   return join(parts, "; ");
 }
 
+// Inconsistencies of the section headers, which no loader reads: the kinds only (the details
+// quote the file and are in the JSON report).
+std::string tolerated_summary(const std::vector<FileNote>& notes) {
+  std::vector<std::string> kinds;
+  for (const auto& note : notes) {
+    std::string kind = to_id(note.kind);
+    if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) kinds.push_back(kind);
+  }
+  if (kinds.empty()) return "";
+  return join(kinds, ", ") + " (section headers only; the loader does not read them)";
+}
+
 void append_details(std::string& out, const Facts& facts) {
   const ElfFacts& elf = facts.elf;
   append_row(out, "interpreter", elf.interpreter.value_or(""));
@@ -125,6 +137,7 @@ void append_details(std::string& out, const Facts& facts) {
   append_row(out, "versions", version_lines(facts));
   append_row(out, "defines", join(elf.version_defs, " "));
   append_row(out, "notes", note_summary(elf.notes, elf.machine == "x86_64"));
+  append_row(out, "tolerated", tolerated_summary(elf.file_notes));
   if (!elf.stack.empty() && elf.stack != "non-executable") append_row(out, "stack", elf.stack);
   append_row(out, "toolchain", toolchain_summary(elf.toolchain));
   append_row(out, "tls", tls_summary(facts.tls));

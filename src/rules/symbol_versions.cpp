@@ -78,10 +78,44 @@ bool applies_to_glibc(const Facts& facts, const Target& target) {
   return is_glibc_target(target) && facts.libc == LibcFlavour::glibc;
 }
 
+// A GLIBC_ version that is neither a number nor a marker glibc is known to use (a future or
+// renamed one): no target's glibc is known to define it, so the loader would refuse the file.
+void check_unknown_glibc(const Facts& facts, const Target& target, std::vector<Finding>& out) {
+  std::vector<std::string> unknown;
+  for (const auto& library : facts.elf.version_needs) {
+    for (const auto& need : library.versions) {
+      SymbolVersion version = parse_symbol_version(need.name);
+      if (version.family != "GLIBC" || version.numbered()) continue;
+      if (need.name == "GLIBC_PRIVATE" || need.name == "GLIBC_ABI_DT_RELR") continue;
+      if (std::find(unknown.begin(), unknown.end(), need.name) == unknown.end()) {
+        unknown.push_back(need.name);
+      }
+    }
+  }
+  if (unknown.empty()) return;
+  std::vector<std::string> symbols;
+  for (const auto& version : unknown) {
+    auto bound = symbols_bound_to(facts, version);
+    symbols.insert(symbols.end(), bound.begin(), bound.end());
+    if (bound.empty()) symbols.push_back(version);
+  }
+  Finding finding;
+  finding.rule = "glibc-version";
+  finding.severity = Severity::fail;
+  finding.message = fmt::format("needs {}, which no glibc release defines, so {} lacks it: {}",
+                                short_list(unknown), target.id, short_list(symbols));
+  finding.hint =
+      "rebuild against a released glibc; a version name that is not a number comes "
+      "from a development or patched glibc";
+  finding.culprits = symbols;
+  out.push_back(finding);
+}
+
 void check_glibc_version(const Facts& facts, const Target& target, const BaselineTable&,
                          std::vector<Finding>& out) {
   if (!applies_to_glibc(facts, target)) return;
   check_family(facts, target, "GLIBC", "glibc-version", hint_older_glibc(facts, target), out);
+  check_unknown_glibc(facts, target, out);
 }
 
 void check_libstdcxx_version(const Facts& facts, const Target& target, const BaselineTable&,

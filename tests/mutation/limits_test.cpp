@@ -259,7 +259,9 @@ std::vector<Hostile> hostile_files() {
   files.push_back({"2,000 note segments over the same megabyte", overlapping_notes(2000, 1 << 20),
                    "malformed"});
 
-  ElfWriter hash;  // DT_HASH with nchain 2^32-1 and no section headers
+  // DT_HASH with nchain 2^32-1 and no section headers: the hash table is all there is to size
+  // the symbol table by, and it claims more than the file holds.
+  ElfWriter hash;
   Bytes table;
   put(table, 0, 4, 1);
   put(table, 4, 4, 0xffffffff);
@@ -267,7 +269,7 @@ std::vector<Hostile> hostile_files() {
   hash.dynamic(4, hash.add(table));
   hash.dynamic(6, hash.add(Bytes(48)));
   hash.dynamic(11, 24);
-  files.push_back({"a hash table claiming 4 billion symbols", hash.finish(), ""});
+  files.push_back({"a hash table claiming 4 billion symbols", hash.finish(), "malformed"});
 
   // LIEF reads the dynamic section on past DT_NULL, where the loader stops: there, two version
   // definitions whose vd_next links wrap around 2^32 into a cycle, and a count of 2^31 (LIEF

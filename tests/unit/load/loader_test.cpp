@@ -1,6 +1,9 @@
 // The loader on fixtures built from source (fixtures/README.md lists what each must yield).
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstdlib>
 
+#include "portcheck/load.hpp"
 #include "test_support.hpp"
 
 namespace portcheck::test {
@@ -160,6 +163,100 @@ TEST_CASE("stack, RELR and ISA facts", "[load]") {
   CHECK(facts_of("glibc-relr").requirements.special ==
         std::vector<std::string>{"GLIBC_ABI_DT_RELR"});
   CHECK_FALSE(facts_of("glibc-2.34").elf.notes.x86_isa_needed.has_value());  // unknown, not v1
+}
+
+}  // namespace portcheck::test
+
+namespace portcheck::test {
+namespace {
+
+std::vector<std::string> note_kinds(const Facts& facts) {
+  std::vector<std::string> kinds;
+  for (const auto& note : facts.elf.file_notes) kinds.push_back(to_id(note.kind));
+  return kinds;
+}
+
+bool has_note(const Facts& facts, const std::string& kind) {
+  auto kinds = note_kinds(facts);
+  return std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
+}
+
+}  // namespace
+
+TEST_CASE("healthy files whose section headers the loader never reads load, with notes", "[load]") {
+  SECTION("Go, static: .noptrbss (NOBITS) starts past the end of the file") {
+    Facts facts = facts_of("go-static");
+    CHECK(facts.elf.type == FileType::static_executable);
+    CHECK(facts.elf.toolchain.go);
+    CHECK(note_kinds(facts) == std::vector<std::string>{"nobits-past-eof"});
+  }
+  SECTION("Go, -buildmode=pie with the internal linker") {
+    Facts facts = facts_of("go-pie");
+    CHECK(facts.elf.type == FileType::pie_executable);
+    CHECK(facts.elf.version_needs.empty());
+    CHECK(has_note(facts, "nobits-past-eof"));
+  }
+  SECTION("empty .gnu.version_r and .gnu.version, no DT_VERNEED or DT_VERSYM") {
+    Facts facts = facts_of("empty-verneed");
+    CHECK(facts.elf.version_needs.empty());
+    CHECK(facts.elf.imports.empty());
+    CHECK(has_note(facts, "section-without-entry"));
+  }
+  SECTION("glibc 2.0/2.1-era i386: .dynamic larger than PT_DYNAMIC") {
+    Facts facts = facts_of("i386-old-dynamic");
+    CHECK(facts.elf.machine == "i386");
+    CHECK(versions_from(facts, "libc.so.6") == std::vector<std::string>{"GLIBC_2.1", "GLIBC_2.0"});
+    CHECK(note_kinds(facts) == std::vector<std::string>{"section-mismatch"});
+  }
+  SECTION("prelinked: prelink's dynamic tags, .dynamic smaller than PT_DYNAMIC") {
+    Facts facts = facts_of("prelinked");
+    CHECK(facts.requirements.max.at("GLIBC").name == "GLIBC_2.34");
+    CHECK(note_kinds(facts) == std::vector<std::string>{"section-mismatch"});
+  }
+  SECTION("files without inconsistencies carry no notes") {
+    CHECK(facts_of("go-cgo").elf.file_notes.empty());
+    CHECK(facts_of("glibc-2.34").elf.file_notes.empty());
+    CHECK(facts_of("rust-static-pie").elf.type == FileType::static_pie);
+  }
+}
+
+TEST_CASE("esbuild 0.24 for linux-x64 and linux-arm64 loads (real binaries)", "[load]") {
+  // Fetched from the npm registry by scripts/fetch-real-binaries.sh (install-deps.sh --test).
+  const char* cache = std::getenv("PORTCHECK_REAL_BINARIES");
+  const char* xdg = std::getenv("XDG_CACHE_HOME");
+  std::string base = xdg ? xdg : std::string(std::getenv("HOME")) + "/.cache";
+  std::string dir = cache ? cache : base + "/portcheck-fixtures";
+  for (const char* name : {"esbuild-linux-x64-0.24.0", "esbuild-linux-arm64-0.24.0"}) {
+    INFO(dir << "/" << name << " (run scripts/fetch-real-binaries.sh)");
+    Result<ElfFacts> loaded = load_file(dir + "/" + name);
+    const auto* error = std::get_if<FileError>(&loaded);
+    if (error) INFO(error->message);
+    REQUIRE(error == nullptr);
+    const ElfFacts& elf = std::get<ElfFacts>(loaded);
+    CHECK(elf.type == FileType::static_executable);
+    CHECK(elf.toolchain.go);
+    REQUIRE(elf.file_notes.size() == 1);
+    CHECK(elf.file_notes[0].kind == FileNoteKind::nobits_past_eof);
+  }
+}
+
+TEST_CASE("copy-relocated data objects are imports bound to their versions", "[load]") {
+  Facts facts = facts_of("copy-reloc");
+  CHECK(has_import(facts, "__libc_single_threaded", "GLIBC_2.32", "libc.so.6"));
+  CHECK(has_import(facts, "stdout", "GLIBC_2.2.5", "libc.so.6"));
+  bool copied = false;
+  for (const auto& import : facts.elf.imports) copied |= import.copied && import.name == "stdout";
+  CHECK(copied);
+}
+
+TEST_CASE("programs of other systems are unsupported, not malformed", "[load]") {
+  std::string bytes = read_text(fixture("glibc-2.34"));
+  std::vector<uint8_t> freebsd(bytes.begin(), bytes.end());
+  freebsd[7] = 9;  // ELFOSABI_FREEBSD
+  Result<ElfFacts> loaded = load_elf("freebsd", FileBytes(std::move(freebsd)));
+  REQUIRE(std::holds_alternative<FileError>(loaded));
+  CHECK(std::get<FileError>(loaded).kind == ErrorKind::unsupported);
+  CHECK(std::get<FileError>(loaded).message == "not a Linux program (ELFOSABI 9)");
 }
 
 }  // namespace portcheck::test

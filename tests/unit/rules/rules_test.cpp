@@ -365,3 +365,15 @@ TEST_CASE("exec-stack: warn, and fail for a library on glibc 2.41", "[rules]") {
   elf.stack = "non-executable";
   CHECK(findings_of(facts(elf), glibc_target("t", {2, 41}), "exec-stack").empty());
 }
+
+TEST_CASE("glibc-version: a GLIBC_ version that is not a number fails everywhere", "[rules]") {
+  Facts f = facts(glibc_program({{"memcpy", "GLIBC_2.14"}, {"renamed", "GLIBC_2.3X"}}));
+  auto found = findings_of(f, glibc_target("new", {2, 41}), "glibc-version");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].severity == Severity::fail);
+  CHECK(found[0].culprits == std::vector<std::string>{"renamed@GLIBC_2.3X"});
+  CHECK(contains(found[0].message, "GLIBC_2.3X, which no glibc release defines"));
+  // The markers glibc itself uses are not unknown versions.
+  Facts markers = facts(glibc_program({{"memcpy", "GLIBC_2.14"}, {"x", "GLIBC_ABI_DT_RELR"}}));
+  CHECK(findings_of(markers, glibc_target("new", {2, 41}), "glibc-version").empty());
+}
