@@ -97,6 +97,15 @@ const VersionNeed* find_need(const ElfFacts& facts, uint16_t index, std::string&
   return nullptr;
 }
 
+// Whether ld.so takes the symbol as a definition: in a section, and not of value 0 unless
+// absolute or thread-local (elf/dl-lookup.c skips those and looks further, as for an import).
+bool defines(const LIEF::ELF::Symbol& symbol) {
+  constexpr uint16_t SHN_ABS = 0xfff1;
+  if (symbol.shndx() == 0) return false;
+  return symbol.value() != 0 || symbol.shndx() == SHN_ABS ||
+         symbol.type() == LIEF::ELF::ELF_SYMBOL_TYPES::STT_TLS;
+}
+
 // Binds each imported symbol to the version its .gnu.version entry names. A data object the
 // program copies in (a copy relocation: stdout, environ, __libc_single_threaded) is defined in
 // the program but bound to a version it needs: the loader must find it there, so it is an import.
@@ -108,7 +117,7 @@ std::optional<std::string> read_imports(const LIEF::ELF::Binary& binary, const l
     if (symbol.name().empty()) continue;
     uint16_t index =
         symbol.has_version() ? symbol.symbol_version().value() & VERSYM_HIDDEN_MASK : 0;
-    if (symbol.shndx() != 0) {
+    if (defines(symbol)) {
       std::string library;
       const VersionNeed* need = index >= 2 ? find_need(facts, index, library) : nullptr;
       if (need) facts.imports.push_back({symbol.name(), need->name, library, false, true});

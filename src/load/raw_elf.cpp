@@ -20,9 +20,10 @@ constexpr int64_t DT_NULL = 0, DT_NEEDED = 1, DT_STRTAB = 5, DT_SYMTAB = 6, DT_S
                   DT_RELSZ = 18, DT_PLTRELSZ = 2, DT_PLTREL = 20, DT_JMPREL = 23;
 // Tags a dynamic section holds at most once: with two, readers disagree on which one counts
 // (glibc's loader takes the last, most tools the first).
-constexpr int64_t kSingleTags[] = {DT_STRTAB,    DT_SYMTAB,  DT_STRSZ,     DT_SONAME,
-                                   DT_FLAGS,     DT_FLAGS_1, DT_VERSYM,    DT_VERDEF,
-                                   DT_VERDEFNUM, DT_VERNEED, DT_VERNEEDNUM};
+constexpr int64_t kSingleTags[] = {DT_STRTAB,     DT_SYMTAB, DT_STRSZ,    DT_SONAME,    DT_FLAGS,
+                                   DT_FLAGS_1,    DT_VERSYM, DT_VERDEF,   DT_VERDEFNUM, DT_VERNEED,
+                                   DT_VERNEEDNUM, DT_HASH,   DT_GNU_HASH, DT_RELA,      DT_RELASZ,
+                                   DT_REL,        DT_RELSZ,  DT_JMPREL,   DT_PLTRELSZ,  DT_PLTREL};
 constexpr uint16_t VER_FLG_BASE = 1;
 constexpr uint32_t NT_GNU_ABI_TAG = 1, NT_GNU_BUILD_ID = 3, NT_GNU_PROPERTY_TYPE_0 = 5;
 constexpr uint32_t GNU_PROPERTY_X86_ISA_1_NEEDED = 0xc0008002;
@@ -509,23 +510,45 @@ class Reader {
       if (!address || size == 0) continue;
       auto at = to_offset(*address);
       if (!at || !view_.contains(*at, size)) return std::nullopt;
-      uint64_t entry = (table.rela ? 3 : 2) * word_size();
-      for (uint64_t i = 0; i + entry <= size; i += entry) {
-        uint64_t info = *view_.word(*at + i + word_size(), is64_);
-        count = std::max(count, (is64_ ? info >> 32 : (info >> 8) & 0xffffff) + 1);
+      count = std::max(count, highest_relocated(*at, size, table.rela));
+    }
+    // ld.so's lazy binding takes a PLT slot's relocation from the PLT itself, never checking it
+    // against DT_PLTRELSZ: a .rela.plt larger than DT_PLTRELSZ still binds its symbols.
+    constexpr uint32_t SHT_RELA = 4, SHT_REL = 9;
+    for (const auto& section : raw_.sections) {
+      if (section.type != SHT_RELA && section.type != SHT_REL) continue;
+      if (section.link >= raw_.sections.size() || raw_.sections[section.link].type != SHT_DYNSYM) {
+        continue;
       }
+      count = std::max(count,
+                       highest_relocated(section.offset, section.size, section.type == SHT_RELA));
     }
     return count;
   }
 
-  // The symbols a hash table covers: DT_HASH's nchain, or for DT_GNU_HASH one past the last
-  // symbol of the longest chain. 0 without a hash table; nullopt when the table is damaged.
-  std::optional<uint64_t> hashed_symbol_count() const {
-    if (auto address = dynamic_value(DT_HASH)) {
-      auto at = to_offset(*address);
-      if (!at || !view_.contains(*at, 8)) return std::nullopt;
-      return view_.u32(*at + 4);
+  uint64_t highest_relocated(uint64_t at, uint64_t size, bool rela) const {
+    uint64_t entry = (rela ? 3 : 2) * word_size(), count = 0;
+    for (uint64_t i = 0; i + entry <= size; i += entry) {
+      uint64_t info = *view_.word(at + i + word_size(), is64_);
+      count = std::max(count, (is64_ ? info >> 32 : (info >> 8) & 0xffffff) + 1);
     }
+    return count;
+  }
+
+  // The symbols the hash tables cover, the further of the two where a file has both (ld.so
+  // uses DT_GNU_HASH then): 0 without a hash table; nullopt when a table is damaged.
+  std::optional<uint64_t> hashed_symbol_count() const {
+    auto gnu = gnu_hashed_symbol_count();
+    if (!gnu) return std::nullopt;
+    auto address = dynamic_value(DT_HASH);
+    if (!address) return gnu;
+    auto at = to_offset(*address);
+    if (!at || !view_.contains(*at, 8)) return std::nullopt;
+    return std::max(*gnu, *view_.u32(*at + 4));  // nchain
+  }
+
+  // For DT_GNU_HASH, one past the last symbol of the longest chain.
+  std::optional<uint64_t> gnu_hashed_symbol_count() const {
     auto address = dynamic_value(DT_GNU_HASH);
     if (!address) return 0;
     auto at = to_offset(*address);

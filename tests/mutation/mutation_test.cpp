@@ -251,6 +251,25 @@ std::vector<std::string> split_colon(const std::string& text) {
   return parts;
 }
 
+// An import's line of readelf --dyn-syms: its index and its "name@VERSION (n)" text.
+bool imported_symbol(const std::string& line, std::smatch& match, std::string& index,
+                     std::string& text) {
+  static const std::regex symbol(R"(^ +(\d+): [0-9a-f]+ .* UND ?(.*)$)");
+  // A definition of value 0 in a section is no definition to ld.so (elf/dl-lookup.c skips it
+  // unless absolute or thread-local), which looks for the symbol elsewhere: an import too.
+  static const std::regex zero_definition(
+      R"(^ +(\d+): 0+ +\S+ (\S+) +\S+ +\S+(?: \[[^\]]*\])? +(?!ABS )(?:bad section index\[\d+\]|\S+) ?(.*)$)");
+  if (std::regex_match(line, match, symbol)) {
+    index = match[1].str(), text = match[2].str();
+    return true;
+  }
+  if (std::regex_match(line, match, zero_definition) && match[2] != "TLS") {
+    index = match[1].str(), text = match[3].str();
+    return true;
+  }
+  return false;
+}
+
 Readelf run_readelf(const std::string& path) {
   std::string errors = path + ".stderr";
   auto result = run_command(std::string(PORTCHECK_READELF) + " -W -d -V -l --dyn-syms " +
@@ -260,7 +279,7 @@ Readelf run_readelf(const std::string& path) {
   ::unlink(errors.c_str());
   // Some of what readelf cannot make sense of it marks in its output instead of warning.
   readelf.clean = result.exit_code == 0 && readelf.warnings.empty();
-  for (const char* mark : {"<corrupt>", "past end of", "Name index:", "Invalid"}) {
+  for (const char* mark : {"<corrupt>", "past end of", "Name index:", "Invalid", "<unknown>"}) {
     if (result.out.find(mark) != std::string::npos) readelf.clean = false;
   }
   View& view = readelf.view;
@@ -268,11 +287,10 @@ Readelf run_readelf(const std::string& path) {
   static const std::regex need_name(R"(^  0x[0-9a-f]+:   Name: (.*)  Flags: .*  Version: (\d+)$)");
   static const std::regex def(
       R"(^  [0-9a-fx]+: Rev: \d+  Flags: (.*)  Index: \d+  Cnt: \d+  Name: (.*)$)");
-  static const std::regex symbol(R"(^ +(\d+): [0-9a-f]+ .* UND ?(.*)$)");
   static const std::regex versioned(R"(^(.*) \(\d+\)$)");
   enum { other, needs, defs, symbols } part = other;
   std::istringstream stream(result.out);
-  std::string line;
+  std::string line, index, text;
   std::smatch match;
   while (std::getline(stream, line)) {
     if (line.rfind("Version needs section", 0) == 0) part = needs;
@@ -300,9 +318,8 @@ Readelf run_readelf(const std::string& path) {
       if (match[1].str().find("BASE") == std::string::npos) {
         view.version_defs.push_back(match[2].str());
       }
-    } else if (part == symbols && std::regex_match(line, match, symbol) && match[1] != "0") {
+    } else if (part == symbols && imported_symbol(line, match, index, text) && index != "0") {
       // symbol 0 is the reserved null symbol, never an import
-      std::string text = match[2].str();
       std::smatch version;
       bool has_version = std::regex_match(text, version, versioned);
       if (has_version) text = version[1].str();
@@ -672,6 +689,12 @@ std::vector<Regression> regressions() {
       [](auto& b) { put_le(b, dynamic_entry(b, 0x6ffffffc), 8, 0x6ffffff9); });
   add("two DT_VERSYM entries", good, ErrorKind::malformed,
       [](auto& b) { put_le(b, dynamic_entry(b, 0x15), 8, 0x6ffffff0); });  // DT_DEBUG
+  // Found by a hostile review: glibc's loader takes the last of two entries, this reader the
+  // first, and a second hash table hid symbols.
+  add("two DT_GNU_HASH entries", good, ErrorKind::malformed,
+      [](auto& b) { put_le(b, dynamic_entry(b, 0x15), 8, 0x6ffffef5); });  // DT_DEBUG
+  add("an import disguised as a definition of value 0 (ld.so looks further)", good, std::nullopt,
+      [](auto& b) { put_le(b, get_le(b, section_header(b, ".dynsym") + 24, 8) + 24 + 6, 2, 1); });
   add("a symbol name past the string table", good, ErrorKind::malformed,
       [](auto& b) { put_le(b, get_le(b, section_header(b, ".dynsym") + 24, 8) + 24, 4, 0x1000); });
   add("a version definition name past its section", demo, ErrorKind::malformed, [](auto& b) {
