@@ -24,6 +24,20 @@ constexpr int64_t kSingleTags[] = {DT_STRTAB,     DT_SYMTAB, DT_STRSZ,    DT_SON
                                    DT_FLAGS_1,    DT_VERSYM, DT_VERDEF,   DT_VERDEFNUM, DT_VERNEED,
                                    DT_VERNEEDNUM, DT_HASH,   DT_GNU_HASH, DT_RELA,      DT_RELASZ,
                                    DT_REL,        DT_RELSZ,  DT_JMPREL,   DT_PLTRELSZ,  DT_PLTREL};
+// The dynamic-linking tables that both a section header and a dynamic entry can describe; tag 0
+// for the dynamic section itself, which PT_DYNAMIC describes.
+struct DynamicTable {
+  uint32_t type;
+  int64_t tag, count_tag;
+  const char* what;
+};
+constexpr DynamicTable kDynamicTables[] = {
+    {SHT_DYNAMIC, 0, 0, "the dynamic section"},
+    {SHT_DYNSYM, DT_SYMTAB, 0, "the dynamic symbols"},
+    {SHT_GNU_VERSYM, DT_VERSYM, 0, "the symbol versions"},
+    {SHT_GNU_VERNEED, DT_VERNEED, DT_VERNEEDNUM, "the version needs"},
+    {SHT_GNU_VERDEF, DT_VERDEF, DT_VERDEFNUM, "the version definitions"},
+};
 constexpr uint16_t VER_FLG_BASE = 1;
 constexpr uint32_t NT_GNU_ABI_TAG = 1, NT_GNU_BUILD_ID = 3, NT_GNU_PROPERTY_TYPE_0 = 5;
 constexpr uint32_t GNU_PROPERTY_X86_ISA_1_NEEDED = 0xc0008002;
@@ -298,29 +312,17 @@ class Reader {
   // time: each difference is a note on the file, and the tables are read as the loader reads them.
   std::optional<Failure> compare_sections(const RawSegment& dynamic) {
     if (raw_.sections.empty()) return std::nullopt;
-    struct Table {
-      uint32_t type;
-      int64_t tag, count_tag;
-      const char* what;
-    };
-    static const Table tables[] = {
-        {SHT_DYNAMIC, 0, 0, "the dynamic section"},
-        {SHT_DYNSYM, DT_SYMTAB, 0, "the dynamic symbols"},
-        {SHT_GNU_VERSYM, DT_VERSYM, 0, "the symbol versions"},
-        {SHT_GNU_VERNEED, DT_VERNEED, DT_VERNEEDNUM, "the version needs"},
-        {SHT_GNU_VERDEF, DT_VERDEF, DT_VERDEFNUM, "the version definitions"},
-    };
-    for (const auto& table : tables) {
+    for (const auto& table : kDynamicTables) {
+      bool described = false;
       for (size_t i = 0; i < raw_.sections.size(); ++i) {
         const RawSection& section = raw_.sections[i];
         if (section.type != table.type) continue;
+        described = true;
         if (auto failure =
                 compare_section(table.what, i, section, dynamic, table.tag, table.count_tag)) {
           return failure;
         }
       }
-      bool described = std::any_of(raw_.sections.begin(), raw_.sections.end(),
-                                   [&](const RawSection& s) { return s.type == table.type; });
       if (table.tag && dynamic_value(table.tag) && !described) {
         note(FileNoteKind::entry_without_section,
              fmt::format("no section header describes {} (dynamic tag {})", table.what,
@@ -338,13 +340,12 @@ class Reader {
     bool dynamic = find_segment(PT_DYNAMIC) != nullptr;
     for (size_t i = 0; i < raw_.sections.size(); ++i) {
       const RawSection& section = raw_.sections[i];
-      int64_t tag = section.type == SHT_DYNSYM        ? DT_SYMTAB
-                    : section.type == SHT_GNU_VERSYM  ? DT_VERSYM
-                    : section.type == SHT_GNU_VERNEED ? DT_VERNEED
-                    : section.type == SHT_GNU_VERDEF  ? DT_VERDEF
-                                                      : 0;
-      bool referenced = section.type == SHT_DYNAMIC ? dynamic : dynamic_value(tag).has_value();
-      if ((tag || section.type == SHT_DYNAMIC) && !referenced && holds_entries(section)) {
+      const auto* table =
+          std::find_if(std::begin(kDynamicTables), std::end(kDynamicTables),
+                       [&](const DynamicTable& t) { return t.type == section.type; });
+      if (table == std::end(kDynamicTables)) continue;
+      bool referenced = table->tag == 0 ? dynamic : dynamic_value(table->tag).has_value();
+      if (!referenced && holds_entries(section)) {
         return Failure{
             ErrorKind::malformed,
             fmt::format("{} holds entries that the {} does not refer to", section_name(i),
