@@ -97,3 +97,20 @@ echo; echo "(e) the marker scans alone (median of 9), target: TLS scan of a 100 
 for file in "$hundred" "$largest" "$typical"; do
   echo "  $file: $("$marker_scan" "$file")"
 done
+
+# (f) A release of many small files in one archive: the cost per file must not grow with the
+# size of the release. The peer is what a script would do: unpack, then readelf every file.
+small=$(find /usr/bin -xdev -type f -size -40k 2>/dev/null | sort |
+  while read -r f; do head -c4 "$f" | grep -q ELF && { echo "$f"; break; }; done)
+echo; echo "(f) releases of N copies of $small ($(stat -c %s "$small") bytes) in one .tar.gz"
+for count in 2000 4000 8000; do
+  rm -rf "$work/rel" "$work/unpacked"; mkdir -p "$work/rel/bin" "$work/unpacked"
+  for i in $(seq "$count"); do cp "$small" "$work/rel/bin/tool$i"; done
+  tar -czf "$work/rel-$count.tar.gz" -C "$work" rel
+  time_cmd "f.$count.portcheck" "$portcheck" --format json -t @supported "$work/rel-$count.tar.gz"
+  time_cmd "f.$count.peer" sh -c "tar -xzf '$work/rel-$count.tar.gz' -C '$work/unpacked' &&
+    find '$work/unpacked' -type f -exec readelf -W -V -d -l {} + > /dev/null"
+  row "portcheck, $count files" "f.$count.portcheck"; row "tar -xzf + readelf, $count files" "f.$count.peer"
+  awk -v s="$(secs "f.$count.portcheck")" -v n="$count" \
+    'BEGIN { printf "  portcheck per 1,000 files: %.3f s\n", s * 1000 / n }'
+done

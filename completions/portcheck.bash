@@ -59,14 +59,14 @@ _portcheck() {
             COMPREPLY=($(compgen -f -- "$cur"))
             return
             ;;
-        -j | --jobs | --exclude)
+        -j | --jobs | --max-memory | --exclude)
             return
             ;;
     esac
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W '--help --format --json --sarif --markdown --github --config
             --no-config --output --color --target --baselines --list-targets --fail-on --jobs
-            --exclude --tree --version' -- "$cur"))
+            --max-memory --exclude --tree --version' -- "$cur"))
         return
     fi
     COMPREPLY=($(compgen -f -- "$cur"))

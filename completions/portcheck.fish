@@ -31,6 +31,7 @@ complete -c portcheck -n $check -l baselines -r -F -d 'JSON table of targets to 
 complete -c portcheck -n $check -l list-targets -d 'print the target table and exit'
 complete -c portcheck -n $check -l fail-on -x -a 'warn fail' -d 'lowest verdict that fails the run'
 complete -c portcheck -n $check -s j -l jobs -x -d 'files analysed at once'
+complete -c portcheck -n $check -l max-memory -x -d 'memory the analysis may plan for (2G, 512M)'
 complete -c portcheck -n $check -l exclude -x -d 'leave out files and directories matching GLOB'
 complete -c portcheck -n $check -l tree -d "print each file's dependency tree"
 complete -c portcheck -n $check -l version -d 'print the version and exit'

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Quick start, step two: install what is missing, build portcheck with warnings as errors, build
-# the fixtures, and run the whole test suite; then again under AddressSanitizer and
-# UndefinedBehaviorSanitizer; then a short, bounded libFuzzer run of the load stage
-# (scripts/fuzz.sh). Set PORTCHECK_SKIP_SANITIZE=1 to skip the second pass, PORTCHECK_SKIP_FUZZ=1
-# to skip the fuzzing. With --corpus, then the real-binary corpus test (scripts/corpus.sh, which
-# downloads Debian packages on its first run; tests/corpus/README.md).
+# the fixtures, and run the whole test suite; again with the address space limited (ulimit -v);
+# then again under AddressSanitizer and UndefinedBehaviorSanitizer; then a short, bounded
+# libFuzzer run (scripts/fuzz.sh). Set PORTCHECK_SKIP_SANITIZE=1 to skip the sanitizer pass,
+# PORTCHECK_SKIP_FUZZ=1 to skip the fuzzing. With --corpus, then the real-binary corpus test
+# (scripts/corpus.sh, which downloads Debian packages on its first run; tests/corpus/README.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -26,6 +26,11 @@ cmake -S . -B build-test -DPORTCHECK_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build-test -j "$jobs"
 ctest --test-dir build-test --output-on-failure -j "$jobs"
 
+# The same suite with the address space limited (4 GiB): every allocation failure must end as
+# an error entry or a one-line message, never as an abort. (Sanitizers cannot run under a limit.)
+echo "== the suite again under ulimit -v 4194304"
+(ulimit -v 4194304 && ctest --test-dir build-test --output-on-failure -j "$jobs")
+
 if [ "${PORTCHECK_SKIP_SANITIZE:-0}" != 1 ]; then
   echo "== build and test under ASan + UBSan"
   cmake -S . -B build-asan -DPORTCHECK_WERROR=ON -DPORTCHECK_SANITIZE=ON \
@@ -36,7 +41,7 @@ if [ "${PORTCHECK_SKIP_SANITIZE:-0}" != 1 ]; then
 fi
 
 if [ "${PORTCHECK_SKIP_FUZZ:-0}" != 1 ]; then
-  echo "== fuzz the load stage (bounded smoke run)"
+  echo "== fuzz the ELF loader, archives and the JSON readers (bounded smoke runs)"
   PORTCHECK_FIXTURE_DIR="$PWD/build-test/fixtures" ./scripts/fuzz.sh
 fi
 if [ "$corpus" = 1 ]; then

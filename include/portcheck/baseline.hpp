@@ -76,6 +76,8 @@ TableResult bundled_baselines();
 const char* bundled_table_date();
 // A table from JSON text; `extend` adds its targets to (or replaces same-id targets of) `base`.
 TableResult parse_baselines(const std::string& json_text, const std::string& origin);
+// The table in the file at `path` (--baselines), read within the bounds of json_file.hpp.
+TableResult read_baselines_file(const std::string& path);
 BaselineTable merge_baselines(BaselineTable base, const BaselineTable& extension);
 // Problems that make a table unfit: duplicate ids, missing facts or sources, bad versions.
 std::vector<std::string> check_baselines(const BaselineTable& table);

@@ -148,8 +148,9 @@ struct Facts {
   ElfFacts elf;
   LibcFlavour libc = LibcFlavour::unknown;
   Requirements requirements;
-  std::string release;   // the command-line argument the file was found under
-  std::string modified;  // ISO date the file was last modified, when known
+  std::string release;    // the command-line argument the file was found under
+  std::string modified;   // ISO date the file was last modified, when known
+  std::string container;  // "release.tgz!/" for an archive member, empty on disk
   // NEEDED sonames the release itself provides, found the way the dynamic loader would
   // (RPATH/RUNPATH with $ORIGIN, $LIB, $PLATFORM), and where: the release's own libraries.
   std::vector<std::string> bundled;

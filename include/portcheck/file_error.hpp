@@ -7,7 +7,15 @@
 
 namespace portcheck {
 
-enum class ErrorKind { not_found, unreadable, not_elf, truncated, malformed, unsupported };
+enum class ErrorKind {
+  not_found,
+  unreadable,
+  not_elf,
+  truncated,
+  malformed,
+  unsupported,
+  out_of_memory,  // over the run's memory budget, or an allocation failed
+};
 
 struct FileError {
   std::string path;

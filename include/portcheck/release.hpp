@@ -4,16 +4,18 @@
 #pragma once
 
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "portcheck/facts.hpp"
 
 namespace portcheck {
 
-// Where the loader would look for `elf`'s libraries, relative to `path`: its RUNPATH (or RPATH
-// when there is none) with $ORIGIN, $LIB and $PLATFORM expanded. Paths inside an archive keep
-// the archive prefix ("a.tgz!/lib"); absolute entries count inside archives only.
-std::vector<std::string> library_search_dirs(const std::string& path, const ElfFacts& elf);
+// Where the loader would look for the file's libraries, relative to its path: its RUNPATH (or
+// RPATH when there is none) with $ORIGIN, $LIB and $PLATFORM expanded. Paths inside an archive
+// keep the archive prefix ("a.tgz!/lib"); absolute entries count inside archives only. Each
+// directory once, in order, at most 256 of them.
+std::vector<std::string> library_search_dirs(const Facts& file);
 
 // Lexical normalisation: "a/bin/../lib" -> "a/lib"; keeps an archive prefix intact.
 std::string normalize_path(const std::string& path);
@@ -23,9 +25,13 @@ std::string normalize_path(const std::string& path);
 void resolve_release(std::vector<Facts*>& files,
                      const std::vector<std::pair<std::string, std::string>>& aliases = {});
 
-// Paths of the release libraries a file loads, directly or through other bundled libraries,
-// in breadth-first order; `by_path` finds the facts of a release file.
-std::vector<const Facts*> bundled_closure(const Facts& file,
-                                          const std::vector<const Facts*>& release_files);
+// The files of one release by path: built once per release, so that finding what each file
+// loads stays linear in the size of the release.
+using ReleaseIndex = std::unordered_map<std::string, const Facts*>;
+ReleaseIndex index_release(const std::vector<const Facts*>& release_files);
+
+// The release libraries a file loads, directly or through other bundled libraries, in
+// breadth-first order.
+std::vector<const Facts*> bundled_closure(const Facts& file, const ReleaseIndex& release);
 
 }  // namespace portcheck

@@ -11,6 +11,7 @@
 #include "portcheck/facts.hpp"
 #include "portcheck/file_error.hpp"
 #include "portcheck/finding.hpp"
+#include "portcheck/release.hpp"
 
 namespace portcheck {
 
@@ -94,7 +95,13 @@ struct Gate {
   std::vector<Suppression> suppressions;
 };
 
-enum ExitCode { exit_ok = 0, exit_violations = 1, exit_usage = 2, exit_input_error = 3 };
+enum ExitCode {
+  exit_ok = 0,
+  exit_violations = 1,
+  exit_usage = 2,
+  exit_input_error = 3,
+  exit_output_error = 4,  // the report could not be written, or memory ran out outside any input
+};
 
 // Scores one analysed file against the selected targets (in table order). The findings of the
 // release libraries it loads (`loads`, from bundled_closure) count toward its verdicts.
@@ -105,8 +112,8 @@ FileReport report_file(Result<Facts> analysed, const std::vector<const Target*>&
 ReleaseReport report_release(const std::string& path, const std::vector<const FileReport*>& files,
                              const std::vector<const Target*>& targets);
 // The dependency tree of a reported file, with each library's standing on the targets.
-std::vector<DependencyNode> dependency_tree(const FileReport& file,
-                                            const std::vector<const Facts*>& release_files);
+// Each bundled library's own dependencies appear under its first appearance only.
+std::vector<DependencyNode> dependency_tree(const FileReport& file, const ReleaseIndex& release);
 RunSummary summarize_run(const std::vector<FileReport>& files);
 std::vector<Suppression> unused_suppressions(const std::vector<Suppression>& suppressions,
                                              const std::vector<FileReport>& files);

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "portcheck/baseline.hpp"
+#include "portcheck/json_file.hpp"
 #include "portcheck/symbol_version.hpp"
 
 namespace portcheck {
@@ -18,7 +19,18 @@ void require(std::vector<std::string>& problems, bool ok, const Target& target,
   if (!ok) problems.push_back(target.id + ": " + what);
 }
 
+// The pattern of docs/baselines.schema.json: ids go into -t lists, groups and file names.
+bool valid_id(const std::string& id) {
+  static const std::regex pattern("[a-z0-9][a-z0-9._-]*");
+  return std::regex_match(id, pattern);
+}
+
 void check_target(const Target& t, std::vector<std::string>& problems) {
+  if (!valid_id(t.id)) {
+    problems.push_back("target id " + json_quoted(t.id) +
+                       " is not of lower-case letters, digits, '.', '_' and '-'");
+    return;
+  }
   require(problems, !t.name.empty() && !t.family.empty(), t, "name and family are required");
   require(problems, t.kind == "distro" || t.kind == "policy", t, "kind must be distro or policy");
   require(problems, iso_date(t.released), t, "released is not an ISO date");
@@ -34,12 +46,15 @@ void check_target(const Target& t, std::vector<std::string>& problems) {
               t.x86_64_isa == "x86-64-v4",
           t, "x86_64_isa level unknown");
   for (const auto& arch : t.architectures) {
-    require(problems, t.symbol_versions.count(arch) == 1, t, "no symbol versions for " + arch);
-    require(problems, t.interpreters.count(arch) == 1, t, "no interpreter for " + arch);
+    require(problems, t.symbol_versions.count(arch) == 1, t,
+            "no symbol versions for " + json_quoted(arch));
+    require(problems, t.interpreters.count(arch) == 1, t,
+            "no interpreter for " + json_quoted(arch));
   }
   bool glibc = t.libc_flavour == "glibc";
   for (const auto& [arch, maxima] : t.symbol_versions) {
-    require(problems, !glibc || maxima.count("GLIBC") == 1, t, arch + " has no GLIBC maximum");
+    require(problems, !glibc || maxima.count("GLIBC") == 1, t,
+            json_quoted(arch) + " has no GLIBC maximum");
   }
   for (const std::string* source :
        {&t.dates_source, &t.libc_source, &t.symbol_versions_source, &t.kernel_source,
@@ -49,10 +64,11 @@ void check_target(const Target& t, std::vector<std::string>& problems) {
   }
   for (const auto& offer : t.installable) {
     require(problems, !offer.package.empty() && !offer.source.empty(), t,
-            offer.soname + " (installable) needs a package and a source");
+            json_quoted(offer.soname) + " (installable) needs a package and a source");
   }
   for (const auto& absent : t.absent) {
-    require(problems, !absent.source.empty(), t, absent.soname + " (absent) has no source");
+    require(problems, !absent.source.empty(), t,
+            json_quoted(absent.soname) + " (absent) has no source");
   }
 }
 
@@ -62,6 +78,8 @@ std::vector<std::string> check_baselines(const BaselineTable& table) {
   std::vector<std::string> problems;
   std::set<std::string> ids;
   if (!iso_date(table.table_date)) problems.push_back("table_date is not an ISO date");
+  // A table of no targets passes every file: only a replacing table can be one.
+  if (table.targets.empty()) problems.push_back("the table has no targets");
   for (const auto& target : table.targets) {
     if (!ids.insert(target.id).second) problems.push_back(target.id + ": duplicate id");
     check_target(target, problems);

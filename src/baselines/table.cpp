@@ -1,8 +1,9 @@
 // Reads the baseline table from JSON (schema: docs/baselines.schema.json, prose:
 // docs/baselines.md). nlohmann's exceptions stay inside this file.
-#include <nlohmann/json.hpp>
+#include <set>
 
 #include "portcheck/baseline.hpp"
+#include "portcheck/json_file.hpp"
 #include "portcheck/symbol_version.hpp"
 
 namespace portcheck {
@@ -31,7 +32,7 @@ void read_symbol_versions(const Json& json, Target& target) {
     target.symbol_versions[arch];  // an architecture may have no limits (musllinux)
     for (const auto& [family, version] : families.items()) {
       target.symbol_versions[arch][family] =
-          numbers_of(version, target.id + " " + arch + " " + family);
+          numbers_of(version, "symbol version " + json_quoted(arch + " " + family));
     }
   }
   target.symbol_versions_source = json.at("source").get<std::string>();
@@ -91,6 +92,27 @@ Target read_target(const Json& json) {
   return target;
 }
 
+// A target that comes twice in one file would silently be the second one after merging.
+void require_unique_ids(const BaselineTable& table) {
+  std::set<std::string> ids;
+  for (const auto& target : table.targets) {
+    if (!ids.insert(target.id).second) {
+      throw std::runtime_error("target " + json_quoted(target.id) + " appears twice");
+    }
+  }
+}
+
+std::vector<SupportLine> read_openssl_lines(const Json& json) {
+  std::vector<SupportLine> lines;
+  const Json* list = json_optional_member(json, "openssl_lines", JsonKind::array, "");
+  for (const auto& item : list ? *list : Json::array()) {
+    lines.push_back({numbers_of(item.at("line"), "openssl line"),
+                     item.at("end_of_support").get<std::string>(),
+                     item.at("source").get<std::string>()});
+  }
+  return lines;
+}
+
 }  // namespace
 
 TableResult parse_baselines(const std::string& json_text, const std::string& origin) {
@@ -98,25 +120,36 @@ TableResult parse_baselines(const std::string& json_text, const std::string& ori
   bool replace = false;
   std::string where = origin;
   try {
-    Json json = Json::parse(json_text);
-    if (json.at("schema_version").get<int>() != 1) {
-      return {std::nullopt, origin + ": unsupported schema_version (expected 1)"};
+    Json json = parse_json(json_text);
+    const Json& version = json_member(json, "schema_version", JsonKind::number, "");
+    if (version != 1) return {std::nullopt, origin + ": unsupported schema_version (expected 1)"};
+    table.table_date = json_member(json, "table_date", JsonKind::string, "").get<std::string>();
+    if (const Json* flag = json_optional_member(json, "replace", JsonKind::boolean, "")) {
+      replace = flag->get<bool>();
     }
-    table.table_date = json.at("table_date").get<std::string>();
-    replace = json.value("replace", false);
-    for (const auto& item : json.value("openssl_lines", Json::array())) {
-      table.openssl_lines.push_back({numbers_of(item.at("line"), "openssl line"),
-                                     item.at("end_of_support").get<std::string>(),
-                                     item.at("source").get<std::string>()});
+    table.openssl_lines = read_openssl_lines(json);
+    const Json& targets = json_member(json, "targets", JsonKind::array, "");
+    for (size_t i = 0; i < targets.size(); ++i) {
+      where = origin + ": target " + std::to_string(i + 1);
+      json_require(targets[i], JsonKind::object, "it");
+      const Json* id = json_optional_member(targets[i], "id", JsonKind::string, "");
+      if (id) where = origin + ": target " + json_quoted(id->get<std::string>());
+      table.targets.push_back(read_target(targets[i]));
     }
-    for (const auto& item : json.at("targets")) {
-      where = origin + ": target " + item.value("id", "(no id)");
-      table.targets.push_back(read_target(item));
-    }
+    where = origin;
+    require_unique_ids(table);
   } catch (const std::exception& e) {
-    return {std::nullopt, where + ": " + e.what()};
+    return {std::nullopt, where + ": " + json_error_text(e)};
   }
   return {table, "", replace};
+}
+
+TableResult read_baselines_file(const std::string& path) {
+  JsonText file = read_json_file(path);
+  if (!file.error.empty()) {
+    return {std::nullopt, path + ": cannot read the baseline table: " + file.error};
+  }
+  return parse_baselines(file.text, path);
 }
 
 BaselineTable merge_baselines(BaselineTable base, const BaselineTable& extension) {

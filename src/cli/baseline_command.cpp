@@ -4,8 +4,11 @@
 #include <ctime>
 #include <iostream>
 
+#include "output.hpp"
+#include "parse_error.hpp"
 #include "portcheck/baseline.hpp"
 #include "portcheck/capture.hpp"
+#include "portcheck/escape.hpp"
 #include "portcheck/inputs.hpp"
 #include "portcheck/report.hpp"
 
@@ -21,18 +24,23 @@ int capture(CaptureOptions options) {
   options.date = iso_date(std::time(nullptr));
   Result<Capture> captured = capture_baseline(options, *bundled.table);
   if (const auto* error = std::get_if<FileError>(&captured)) {
-    std::cerr << "portcheck: " << error->path << ": " << error->message << "\n";
+    std::cerr << "portcheck: " << escape_text(error->path) << ": " << escape_text(error->message)
+              << "\n";
     return exit_input_error;
   }
   const Capture& result = std::get<Capture>(captured);
-  for (const auto& note : result.notes) std::cerr << "portcheck: note: " << note << "\n";
+  for (const auto& note : result.notes) {
+    std::cerr << "portcheck: note: " << escape_text(note) << "\n";
+  }
   // What is printed must be a target --baselines accepts; anything else is a bug in the capture.
   BaselineTable alone{options.date, {result.target}, {}};
   std::vector<std::string> problems = check_baselines(alone);
   for (const auto& problem : problems) {
-    std::cerr << "portcheck: the captured target fails the table check: " << problem << "\n";
+    std::cerr << "portcheck: the captured target fails the table check: " << escape_text(problem)
+              << "\n";
   }
-  std::cout << render_capture_json(result);
+  int written = write_or_say(std::nullopt, render_capture_json(result));
+  if (written != exit_ok) return written;
   return problems.empty() ? exit_ok : exit_input_error;
 }
 
@@ -57,8 +65,7 @@ int run_baseline_command(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
-    return code == 0 ? exit_ok : exit_usage;
+    return exit_after_parse_error(app, e);
   }
   return capture(options);
 }

@@ -27,4 +27,8 @@ struct ConfigResult {
 // Reads `explicit_path`, or the first .portcheck.json in the current directory or its parents.
 ConfigResult load_config(const std::optional<std::string>& explicit_path);
 
+// The config in `text`, read from `path`; a problem throws std::runtime_error, one line that
+// does not name the file.
+ProjectConfig read_config(const std::string& path, const std::string& text);
+
 }  // namespace portcheck::cli

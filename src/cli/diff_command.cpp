@@ -6,14 +6,17 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
-#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "output.hpp"
+#include "parse_error.hpp"
+#include "portcheck/escape.hpp"
 #include "portcheck/render.hpp"
 #include "portcheck/symbol_version.hpp"
 #include "run.hpp"
+#include "saved_report.hpp"
 
 namespace portcheck::cli {
 namespace {
@@ -25,20 +28,14 @@ struct Side {
   int exit_code = 0;
 };
 
-// A saved report is a JSON file with portcheck's schema_version; anything else is analysed.
-std::optional<Json> saved_report(const std::string& path) {
-  std::ifstream file(path);
-  if (!file || file.peek() != '{') return std::nullopt;
-  try {
-    Json json = Json::parse(file);
-    if (json.contains("schema_version") && json.contains("files")) return json;
-  } catch (const std::exception&) {
-  }
-  return std::nullopt;
-}
-
+// A saved report is used as it is, once its shape is checked; anything else is analysed.
 Side load_side(const std::string& path, const RunPlan& base) {
-  if (auto saved = saved_report(path)) return {saved, 0};
+  SavedReport saved = read_saved_report(path);
+  if (!saved.error.empty()) {
+    std::cerr << "portcheck: " << escape_text(saved.error) << "\n";
+    return {std::nullopt, exit_usage};
+  }
+  if (saved.is_report) return {std::move(saved.report), 0};
   RunPlan plan = base;
   plan.paths = {path};
   Reported reported = report_for(plan);
@@ -199,9 +196,17 @@ Diff compare(const Json& old_report, const Json& new_report) {
     diff.lost |= !diff.changes.back().lost.empty();
   }
   for (const auto& [key, file] : old_files) {
-    if (!new_files.count(key)) diff.only_old.push_back(file->value("path", ""));
+    if (new_files.count(key)) continue;
+    diff.errors |= file->value("status", "") == "error";
+    diff.only_old.push_back(file->value("path", ""));
   }
   return diff;
+}
+
+// A string of a report as the text output shows it: the report's JSON form of the bytes
+// (docs/json.md, "Strings") decoded, then escaped for a terminal, whoever wrote the report.
+std::string shown(const std::string& from_report) {
+  return escape_text(unescape_json(from_report));
 }
 
 std::string render_diff_text(const Diff& diff) {
@@ -209,15 +214,16 @@ std::string render_diff_text(const Diff& diff) {
   for (const auto& c : diff.changes) {
     bool changed = !c.raised.empty() || !c.added.empty() || !c.removed.empty() || !c.lost.empty() ||
                    !c.gained.empty();
-    out += fmt::format("{} -> {}{}\n", c.old_path, c.new_path, changed ? ":" : ": no change");
-    for (const auto& r : c.raised) out += "  needs more: " + r + "\n";
-    if (!c.added.empty()) out += "  libraries added: " + listed(c.added, 99) + "\n";
-    if (!c.removed.empty()) out += "  libraries removed: " + listed(c.removed, 99) + "\n";
-    if (!c.lost.empty()) out += "  targets lost: " + listed(c.lost, 99) + "\n";
-    if (!c.gained.empty()) out += "  targets gained: " + listed(c.gained, 99) + "\n";
+    out += fmt::format("{} -> {}{}\n", shown(c.old_path), shown(c.new_path),
+                       changed ? ":" : ": no change");
+    for (const auto& r : c.raised) out += "  needs more: " + shown(r) + "\n";
+    if (!c.added.empty()) out += "  libraries added: " + shown(listed(c.added, 99)) + "\n";
+    if (!c.removed.empty()) out += "  libraries removed: " + shown(listed(c.removed, 99)) + "\n";
+    if (!c.lost.empty()) out += "  targets lost: " + shown(listed(c.lost, 99)) + "\n";
+    if (!c.gained.empty()) out += "  targets gained: " + shown(listed(c.gained, 99)) + "\n";
   }
-  for (const auto& p : diff.only_old) out += "only in the old release: " + p + "\n";
-  for (const auto& p : diff.only_new) out += "only in the new release: " + p + "\n";
+  for (const auto& p : diff.only_old) out += "only in the old release: " + shown(p) + "\n";
+  for (const auto& p : diff.only_new) out += "only in the new release: " + shown(p) + "\n";
   return out;
 }
 
@@ -237,7 +243,8 @@ std::string render_diff_json(const Diff& diff) {
            {"only_old", diff.only_old},
            {"only_new", diff.only_new},
            {"targets_lost", diff.lost}};
-  return out.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+  // The strings are the reports' own, already in their JSON form.
+  return json_for_log(out.dump(2, ' ', false, Json::error_handler_t::replace)) + "\n";
 }
 
 }  // namespace
@@ -261,14 +268,15 @@ int run_diff_command(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
-    return code == 0 ? exit_ok : exit_usage;
+    return exit_after_parse_error(app, e);
   }
   Side before = load_side(old_path, plan), after = load_side(new_path, plan);
   if (!before.report) return before.exit_code;
   if (!after.report) return after.exit_code;
   Diff diff = compare(*before.report, *after.report);
-  std::cout << (format == "json" ? render_diff_json(diff) : render_diff_text(diff));
+  int written = write_or_say(std::nullopt,
+                             format == "json" ? render_diff_json(diff) : render_diff_text(diff));
+  if (written != exit_ok) return written;
   if (diff.errors) return exit_input_error;
   return diff.lost ? exit_violations : exit_ok;
 }

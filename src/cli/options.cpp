@@ -1,14 +1,19 @@
 #include "options.hpp"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <thread>
 
 #include "config.hpp"
+#include "parse_error.hpp"
 #include "portcheck/baseline.hpp"
+#include "portcheck/escape.hpp"
+#include "portcheck/inputs.hpp"
 #include "portcheck/report.hpp"
 #include "version.hpp"
 
@@ -38,7 +43,7 @@ bool apply_config(const std::optional<std::string>& explicit_path, bool fail_on_
                   RunPlan& plan, std::string& fail_on) {
   ConfigResult result = load_config(explicit_path);
   if (!result.error.empty()) {
-    std::cerr << "portcheck: " << result.error << "\n";
+    std::cerr << "portcheck: " << escape_text(result.error) << "\n";
     return false;
   }
   if (!result.config) return true;
@@ -51,6 +56,23 @@ bool apply_config(const std::optional<std::string>& explicit_path, bool fail_on_
   plan.gate.suppressions = config.suppressions;
   return true;
 }
+
+// The default budget: 4 GiB, or half of the RAM or of the address-space limit (ulimit -v) when
+// that is less, so that a run never plans for memory the machine cannot give it.
+size_t default_memory_budget() {
+  size_t budget = kDefaultMemoryBudget;
+  long pages = ::sysconf(_SC_PHYS_PAGES), page_size = ::sysconf(_SC_PAGESIZE);
+  if (pages > 0 && page_size > 0) {
+    budget = std::min(budget, static_cast<size_t>(pages) * static_cast<size_t>(page_size) / 2);
+  }
+  struct rlimit limit {};
+  if (::getrlimit(RLIMIT_AS, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
+    budget = std::min(budget, static_cast<size_t>(limit.rlim_cur / 2));
+  }
+  return budget;
+}
+
+constexpr size_t kMinMemoryBudget = size_t{16} << 20;
 
 }  // namespace
 
@@ -93,6 +115,12 @@ ParsedArgs parse_args(int argc, char** argv) {
   plan.jobs = std::max(1u, std::thread::hardware_concurrency());
   app.add_option("-j,--jobs", plan.jobs, "files analysed at once (default: the number of cores)")
       ->check(CLI::Range(1u, 1024u));
+  plan.memory_budget = default_memory_budget();
+  app.add_option("--max-memory", plan.memory_budget,
+                 "memory the analysis may plan for, such as 2G or 512M (default: 4G, or half of "
+                 "the RAM or of ulimit -v when less); a file needing more is an error entry")
+      ->transform(CLI::AsSizeValue(false))
+      ->check(CLI::Range(kMinMemoryBudget, SIZE_MAX / 2));
   app.add_option("--exclude", plan.excludes,
                  "leave out files and directories matching GLOB (path or base name); repeatable")
       ->allow_extra_args(false);
@@ -105,8 +133,7 @@ ParsedArgs parse_args(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
-    return {std::nullopt, code == 0 ? exit_ok : exit_usage};
+    return {std::nullopt, exit_after_parse_error(app, e)};
   }
   if (plan.paths.empty() && !plan.list_targets) {
     std::cerr << "portcheck: no files given\nRun with --help for more information.\n";

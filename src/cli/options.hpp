@@ -1,6 +1,8 @@
 // Command-line arguments, resolved once into the plan the run follows.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +28,7 @@ struct RunPlan {
   bool list_targets = false;
   Gate gate;
   unsigned jobs = 1;                       // files analysed at once
+  size_t memory_budget = SIZE_MAX;         // --max-memory, in bytes
   std::vector<std::string> excludes;       // globs left out of directories and archives
   bool tree = false;                       // print each file's dependency tree
   std::vector<ExtraOutput> extra_outputs;  // --json FILE, --sarif FILE, ...

@@ -1,6 +1,7 @@
 #include "pool.hpp"
 
 #include <algorithm>
+#include <system_error>
 
 namespace portcheck::cli {
 namespace {
@@ -10,10 +11,18 @@ constexpr size_t kSmallFiles = size_t{64} << 20;
 
 }  // namespace
 
-WorkerPool::WorkerPool(unsigned jobs) : jobs_(jobs == 0 ? 1 : jobs), budget_(kSmallFiles) {
+WorkerPool::WorkerPool(unsigned jobs, size_t memory_budget)
+    : jobs_(jobs == 0 ? 1 : jobs), budget_(kSmallFiles), memory_budget_(memory_budget) {
   // One job runs tasks on the caller's thread: no threads, the simplest possible order.
   if (jobs_ == 1) return;
-  for (unsigned i = 0; i < jobs_; ++i) threads_.emplace_back([this] { work(); });
+  for (unsigned i = 0; i < jobs_; ++i) {
+    try {
+      threads_.emplace_back([this] { work(); });
+    } catch (const std::system_error&) {
+      break;  // a process or memory limit: the threads already started do the work
+    }
+  }
+  jobs_ = std::max<unsigned>(1, static_cast<unsigned>(threads_.size()));
 }
 
 WorkerPool::~WorkerPool() {
@@ -27,7 +36,7 @@ WorkerPool::~WorkerPool() {
 
 bool WorkerPool::has_room_for(size_t weight) const {
   if (queue_.size() >= 2 * jobs_) return false;
-  return weight_in_flight_ == 0 || weight_in_flight_ + weight <= budget_;
+  return weight_in_flight_ == 0 || weight_in_flight_ + weight <= std::min(budget_, memory_budget_);
 }
 
 void WorkerPool::submit(std::function<void()> task, size_t weight) {

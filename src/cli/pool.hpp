@@ -4,6 +4,8 @@
 #pragma once
 
 #include <condition_variable>
+#include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -14,7 +16,10 @@ namespace portcheck::cli {
 
 class WorkerPool {
  public:
-  explicit WorkerPool(unsigned jobs);
+  // Threads that cannot be created (a limit on processes or memory) are done without: the pool
+  // runs on those it got, or on the caller's thread.
+  explicit WorkerPool(unsigned jobs, size_t memory_budget = SIZE_MAX);
+  unsigned jobs() const { return jobs_; }  // worker threads actually running (1: none)
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
@@ -22,7 +27,8 @@ class WorkerPool {
   // `weight`: the bytes the task's file holds. A task is admitted when the weights queued and
   // running, its own included, stay within the budget: the largest weight seen so far plus
   // 64 MB. So two large files never load at once, but small ones keep the other workers busy
-  // next to a large one. A task over budget still runs, alone.
+  // next to a large one. Weights in flight also stay within `memory_budget`. A task over
+  // budget still runs, alone.
   void submit(std::function<void()> task, size_t weight = 0);
   void wait();  // until every submitted task has finished
 
@@ -43,6 +49,7 @@ class WorkerPool {
   size_t running_ = 0;
   size_t weight_in_flight_ = 0;  // queued and running
   size_t budget_;
+  size_t memory_budget_;
   bool stopping_ = false;
 };
 

@@ -13,8 +13,10 @@
 #include <memory>
 #include <set>
 
+#include "output.hpp"
 #include "pool.hpp"
 #include "portcheck/derive.hpp"
+#include "portcheck/escape.hpp"
 #include "portcheck/inputs.hpp"
 #include "portcheck/load.hpp"
 #include "portcheck/release.hpp"
@@ -30,8 +32,7 @@ namespace {
 // Libraries of a release loaded from disk only to score the files that load them.
 constexpr size_t kMaxNeighbours = 4096;
 
-Result<Facts> analyse(const InputItem& item) {
-  if (item.error) return *item.error;
+Result<Facts> load_and_derive(const InputItem& item) {
   // load: what the ELF records, checked against the file so damage is an error
   Result<ElfFacts> elf = load_elf(item.path, item.bytes);
   if (auto* error = std::get_if<FileError>(&elf)) return *error;
@@ -39,7 +40,27 @@ Result<Facts> analyse(const InputItem& item) {
   Facts facts = derive_facts(item.path, std::move(std::get<ElfFacts>(elf)));
   facts.release = item.release;
   facts.modified = item.modified;
+  facts.container = item.container;
   return facts;
+}
+
+std::string mebibytes(size_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
+
+// A file is analysed only when what it costs fits the memory budget; running out of memory
+// anyway is an error of that file, and the run goes on.
+Result<Facts> analyse(const InputItem& item, size_t memory_budget) {
+  if (item.error) return *item.error;
+  if (item.bytes.size() > memory_budget / kLoadCostFactor) {
+    return FileError{item.path, ErrorKind::out_of_memory,
+                     "analysing a file of " + mebibytes(item.bytes.size()) +
+                         " needs more than the memory budget of " + mebibytes(memory_budget) +
+                         " (--max-memory)"};
+  }
+  try {
+    return load_and_derive(item);
+  } catch (const std::bad_alloc&) {
+    return FileError{item.path, ErrorKind::out_of_memory, "memory ran out while analysing it"};
+  }
 }
 
 struct Analysed {
@@ -53,20 +74,22 @@ struct Analysed {
 Analysed analyse_inputs(const RunPlan& plan) {
   Analysed analysed;
   Progress progress;
-  WorkerPool pool(plan.jobs);
+  WorkerPool pool(plan.jobs, plan.memory_budget);
+  const size_t budget = plan.memory_budget;
   auto submit = [&](InputItem item) {
     auto slot = std::make_shared<Result<Facts>>(FileError{});
     analysed.files.push_back(slot);
     analysed.releases.push_back(item.release);
-    size_t weight = item.bytes.size();
+    size_t weight = item.bytes.size() * kLoadCostFactor;
     pool.submit(
-        [slot, item = std::move(item), &progress]() {
-          *slot = analyse(item);
+        [slot, item = std::move(item), budget, &progress]() {
+          *slot = analyse(item, budget);
           progress.file_done();
         },
         weight);
   };
-  walk_inputs(plan.paths, WalkOptions{plan.excludes}, submit, analysed.stats);
+  WalkOptions options{plan.excludes, plan.memory_budget, existing_outputs(plan)};
+  walk_inputs(plan.paths, options, submit, analysed.stats);
   pool.wait();
   return analysed;
 }
@@ -90,8 +113,8 @@ void load_disk_neighbours(Analysed& analysed, const WalkOptions& options) {
   }
   for (size_t i = 0; i < queue.size() && analysed.neighbours.size() < kMaxNeighbours; ++i) {
     const Facts& facts = *queue[i];
-    if (facts.path.find("!/") != std::string::npos) continue;  // archives hold their own
-    for (const auto& dir : library_search_dirs(facts.path, facts.elf)) {
+    if (!facts.container.empty()) continue;  // archives hold their own
+    for (const auto& dir : library_search_dirs(facts)) {
       for (const auto& soname : facts.elf.needed) {
         std::string candidate = normalize_path(dir + "/" + soname);
         if (known.count(candidate) || is_excluded(options, candidate) || !is_file(candidate)) {
@@ -100,8 +123,8 @@ void load_disk_neighbours(Analysed& analysed, const WalkOptions& options) {
         known.insert(candidate);
         Result<FileBytes> input = map_input(candidate);
         if (!std::holds_alternative<FileBytes>(input)) continue;
-        InputItem item{candidate, facts.release, candidate, std::get<FileBytes>(input), {}, ""};
-        Result<Facts> loaded = analyse(item);
+        InputItem item{candidate, facts.release, candidate, std::get<FileBytes>(input), {}, "", ""};
+        Result<Facts> loaded = analyse(item, options.memory_budget);
         if (auto* library = std::get_if<Facts>(&loaded)) {
           if (analysed.neighbours.size() >= kMaxNeighbours) break;
           analysed.neighbours.push_back(std::move(*library));
@@ -133,19 +156,23 @@ Report build_report(const RunPlan& plan, Analysed& analysed, const BaselineTable
   auto releases = releases_of(analysed);
   std::vector<std::pair<std::string, std::string>> aliases;
   for (const auto& alias : analysed.stats.aliases) aliases.emplace_back(alias.alias, alias.target);
-  for (auto& [name, files] : releases) resolve_release(files, aliases);
+  std::map<std::string, ReleaseIndex> indexes;
+  for (auto& [name, files] : releases) {
+    resolve_release(files, aliases);
+    indexes[name] = index_release({files.begin(), files.end()});
+  }
   std::map<std::string, std::vector<const FileReport*>> by_release;
   report.files.reserve(analysed.files.size());
+  const ReleaseIndex no_release;
   for (size_t i = 0; i < analysed.files.size(); ++i) {
     const auto& slot = analysed.files[i];
-    std::vector<const Facts*> loads, release_files;
-    if (const auto* facts = std::get_if<Facts>(slot.get())) {
-      release_files.assign(releases[facts->release].begin(), releases[facts->release].end());
-      loads = bundled_closure(*facts, release_files);
-    }
+    const auto* facts = std::get_if<Facts>(slot.get());
+    const ReleaseIndex& release = facts ? indexes[facts->release] : no_release;
+    std::vector<const Facts*> loads;
+    if (facts) loads = bundled_closure(*facts, release);
     report.files.push_back(report_file(*slot, targets, table, plan.gate, loads));
     report.files.back().release = analysed.releases[i];
-    if (plan.tree) report.files.back().tree = dependency_tree(report.files.back(), release_files);
+    if (plan.tree) report.files.back().tree = dependency_tree(report.files.back(), release);
   }
   // A directory or an archive is a release: one verdict per target for the whole of it.
   std::map<std::string, bool> is_release;
@@ -175,60 +202,24 @@ Report build_report(const RunPlan& plan, Analysed& analysed, const BaselineTable
 std::optional<BaselineTable> load_table(const RunPlan& plan) {
   TableResult bundled = bundled_baselines();
   if (!bundled.table) {
-    std::cerr << "portcheck: " << bundled.error << "\n";
+    std::cerr << "portcheck: " << escape_text(bundled.error) << "\n";
     return std::nullopt;
   }
   if (!plan.baselines_file) return bundled.table;
-  std::ifstream file(*plan.baselines_file, std::ios::binary);
-  if (!file) {
-    std::cerr << "portcheck: " << *plan.baselines_file << ": cannot read the baseline table\n";
-    return std::nullopt;
-  }
-  std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-  TableResult extra = parse_baselines(text, *plan.baselines_file);
+  TableResult extra = read_baselines_file(*plan.baselines_file);
   if (!extra.table) {
-    std::cerr << "portcheck: " << extra.error << "\n";
+    std::cerr << "portcheck: " << escape_text(extra.error) << "\n";
     return std::nullopt;
   }
   BaselineTable table =
       extra.replace ? *extra.table : merge_baselines(*bundled.table, *extra.table);
   auto problems = check_baselines(table);
   if (!problems.empty()) {
-    std::cerr << "portcheck: " << *plan.baselines_file << ": " << problems.front() << "\n";
+    std::cerr << "portcheck: " << escape_text(*plan.baselines_file) << ": "
+              << escape_text(problems.front()) << "\n";
     return std::nullopt;
   }
   return table;
-}
-
-bool same_file(const std::string& a, const std::string& b) {
-  struct stat sa {
-  }, sb{};
-  if (::stat(a.c_str(), &sa) != 0 || ::stat(b.c_str(), &sb) != 0) return false;
-  return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
-
-// Writing the report over an input would modify it; refused before anything is read.
-std::optional<std::string> output_over_input(const RunPlan& plan) {
-  std::vector<std::string> outputs;
-  if (plan.output_file) outputs.push_back(*plan.output_file);
-  for (const auto& extra : plan.extra_outputs) outputs.push_back(extra.file);
-  for (const auto& output : outputs) {
-    for (const auto& path : plan.paths) {
-      if (same_file(path, output)) return output;
-    }
-  }
-  return std::nullopt;
-}
-
-bool write_output(const RunPlan& plan, const std::string& text) {
-  if (!plan.output_file) {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    return std::fflush(stdout) == 0;
-  }
-  std::ofstream file(*plan.output_file, std::ios::binary | std::ios::trunc);
-  file << text;
-  file.close();
-  return static_cast<bool>(file);
 }
 
 // Each bad input gets its one-line error on stderr, unless the text report itself (which lists
@@ -241,8 +232,8 @@ bool errors_shown_on_terminal(const RunPlan& plan) {
 void print_errors(const Report& report) {
   for (const auto& file : report.files) {
     if (!file.error) continue;
-    std::cerr << "portcheck: " << file.path << ": " << to_string(file.error->kind) << ": "
-              << file.error->message << "\n";
+    std::cerr << "portcheck: " << escape_text(file.path) << ": " << to_string(file.error->kind)
+              << ": " << escape_text(file.error->message) << "\n";
   }
 }
 
@@ -259,30 +250,16 @@ std::string render_as(Format format, const Report& report, const RunPlan& plan) 
 
 // Notes about the run as a whole, and suppressions that matched nothing (stale ones).
 void print_notices(const RunPlan& plan, const Report& report) {
-  for (const auto& notice : report.notices) std::cerr << "portcheck: note: " << notice << "\n";
-  for (const auto& s : report.unused_suppressions) {
-    std::cerr << "portcheck: " << plan.config_file.value_or("config")
-              << ": suppression matched nothing (rule " << s.rule
-              << (s.target.empty() ? "" : ", target " + s.target)
-              << (s.file.empty() ? "" : ", file " + s.file)
-              << (s.culprit.empty() ? "" : ", culprit " + s.culprit) << "): remove it\n";
+  for (const auto& notice : report.notices) {
+    std::cerr << "portcheck: note: " << escape_text(notice) << "\n";
   }
-}
-
-int write_file(const std::string& path, const std::string& text) {
-  std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  file << text;
-  file.close();
-  if (file) return exit_ok;
-  std::cerr << "portcheck: " << path << ": cannot write the report\n";
-  return exit_usage;
-}
-
-int finish(const RunPlan& plan, const std::string& text) {
-  if (write_output(plan, text)) return exit_ok;
-  std::cerr << "portcheck: " << plan.output_file.value_or("stdout")
-            << ": cannot write the report\n";
-  return exit_usage;
+  for (const auto& s : report.unused_suppressions) {
+    std::string which = "rule " + s.rule + (s.target.empty() ? "" : ", target " + s.target) +
+                        (s.file.empty() ? "" : ", file " + s.file) +
+                        (s.culprit.empty() ? "" : ", culprit " + s.culprit);
+    std::cerr << "portcheck: " << escape_text(plan.config_file.value_or("config"))
+              << ": suppression matched nothing (" << escape_text(which) << "): remove it\n";
+  }
 }
 
 }  // namespace
@@ -294,13 +271,18 @@ Reported report_for(const RunPlan& plan) {
   // targets: ids and groups resolved against the table; a typo is a usage error, not a pass
   Selection selection = select_targets(*table, plan.target_specs);
   if (!selection.error.empty()) {
-    std::cerr << "portcheck: " << selection.error << "\n";
+    std::cerr << "portcheck: " << escape_text(selection.error) << "\n";
     return {std::nullopt, exit_usage};
   }
   // inputs and load: every file of every directory and archive, on all cores
   Analysed analysed = analyse_inputs(plan);
+  if (!analysed.stats.outputs_met.empty()) {
+    std::cerr << "portcheck: " << escape_text(analysed.stats.outputs_met.front())
+              << ": is an output of this run: refusing to write the report over an input\n";
+    return {std::nullopt, exit_usage};
+  }
   // releases: libraries beside a named file, then NEEDED resolved inside each release
-  load_disk_neighbours(analysed, WalkOptions{plan.excludes});
+  load_disk_neighbours(analysed, WalkOptions{plan.excludes, plan.memory_budget, {}});
   // report: every rule on every selected target, the release libraries' findings included
   Report report = build_report(plan, analysed, *table, selection.targets);
   report.unused_suppressions = unused_suppressions(plan.gate.suppressions, report.files);
@@ -308,15 +290,17 @@ Reported report_for(const RunPlan& plan) {
 }
 
 int run(const RunPlan& plan) {
-  if (auto output = output_over_input(plan)) {
-    std::cerr << "portcheck: " << *output << ": refusing to write the report over an input\n";
+  if (auto output = output_among_inputs(plan)) {
+    std::cerr << "portcheck: " << escape_text(*output)
+              << ": refusing to write the report over an input\n";
     return exit_usage;
   }
   if (plan.list_targets) {
     std::optional<BaselineTable> table = load_table(plan);
     if (!table) return exit_usage;
-    return finish(plan, plan.format == Format::json ? render_targets_json(*table)
-                                                    : render_targets_text(*table));
+    return write_or_say(plan.output_file, plan.format == Format::json
+                                              ? render_targets_json(*table)
+                                              : render_targets_text(*table));
   }
   Reported reported = report_for(plan);
   if (!reported.report) return reported.exit_code;
@@ -325,9 +309,10 @@ int run(const RunPlan& plan) {
   // stderr, one line each
   if (!errors_shown_on_terminal(plan)) print_errors(report);
   print_notices(plan, report);
-  int written = finish(plan, render_as(plan.format, report, plan));
+  int written = write_or_say(plan.output_file, render_as(plan.format, report, plan));
   for (const auto& extra : plan.extra_outputs) {
-    if (written == exit_ok) written = write_file(extra.file, render_as(extra.format, report, plan));
+    if (written == exit_ok)
+      written = write_or_say(extra.file, render_as(extra.format, report, plan));
   }
   return written != exit_ok ? written : exit_code(report);
 }

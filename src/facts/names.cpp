@@ -52,6 +52,7 @@ const char* to_string(ErrorKind kind) {
     case ErrorKind::truncated: return "truncated";
     case ErrorKind::malformed: return "malformed";
     case ErrorKind::unsupported: return "unsupported";
+    case ErrorKind::out_of_memory: return "out of memory";
   }
   return "malformed";
 }
@@ -64,6 +65,7 @@ const char* to_id(ErrorKind kind) {
     case ErrorKind::truncated: return "truncated";
     case ErrorKind::malformed: return "malformed";
     case ErrorKind::unsupported: return "unsupported";
+    case ErrorKind::out_of_memory: return "out_of_memory";
   }
   return "malformed";
 }

@@ -24,6 +24,8 @@ std::string parent(const std::string& path) {
   return slash == 0 ? "/" : path.substr(0, slash);
 }
 
+constexpr size_t kMaxSearchDirs = 256;
+
 std::string platform_of(const std::string& machine) { return machine == "i386" ? "i686" : machine; }
 
 // $LIB is lib64 on most 64-bit distributions, lib on others and on 32-bit ones; both are tried.
@@ -83,13 +85,21 @@ std::string normalize_path(const std::string& path) {
   return location.container + joined;
 }
 
-std::vector<std::string> library_search_dirs(const std::string& path, const ElfFacts& elf) {
-  Location location = split(path);
+std::vector<std::string> library_search_dirs(const Facts& file) {
+  const ElfFacts& elf = file.elf;
+  // The container comes from where the file was read, never from its name: a directory on disk
+  // may well be called "pkg!".
+  Location location{file.container, file.path.substr(file.container.size())};
   std::string origin = location.container + parent(location.inner);
   // The loader ignores DT_RPATH when DT_RUNPATH is present.
   const auto& entries = elf.runpath.empty() ? elf.rpath : elf.runpath;
   std::vector<std::string> dirs;
+  std::set<std::string> seen_entries, seen_dirs;
   for (const auto& entry : entries) {
+    // A RUNPATH made to hurt repeats entries by the thousand: each is expanded once, and the
+    // directories searched are bounded (the loader's first match wins; later ones rarely count).
+    if (dirs.size() >= kMaxSearchDirs) break;
+    if (!seen_entries.insert(entry).second) continue;
     // An absolute entry names a system directory on disk, and the release root in an archive;
     // $ORIGIN entries are the release's wherever the release is.
     bool absolute = !entry.empty() && entry[0] == '/';
@@ -97,7 +107,8 @@ std::vector<std::string> library_search_dirs(const std::string& path, const ElfF
     for (auto dir : expand(entry, origin, elf)) {
       if (absolute) dir = location.container + dir.substr(1);
       if (dir.empty()) continue;
-      dirs.push_back(normalize_path(dir));
+      dir = normalize_path(dir);
+      if (seen_dirs.insert(dir).second) dirs.push_back(std::move(dir));
     }
   }
   return dirs;
@@ -107,17 +118,22 @@ void resolve_release(std::vector<Facts*>& files,
                      const std::vector<std::pair<std::string, std::string>>& aliases) {
   std::map<std::string, const Facts*> by_path;
   for (const Facts* file : files) by_path[normalize_path(file->path)] = file;
+  std::vector<std::pair<std::string, std::string>> normalized;
+  normalized.reserve(aliases.size());
+  for (const auto& [alias, target] : aliases) {
+    normalized.emplace_back(normalize_path(alias), normalize_path(target));
+  }
   // Aliases may chain (libz.so -> libz.so.1 -> libz.so.1.3); a few rounds settle them.
   for (int round = 0; round < 8; ++round) {
-    for (const auto& [alias, target] : aliases) {
-      auto found = by_path.find(normalize_path(target));
-      if (found != by_path.end()) by_path.emplace(normalize_path(alias), found->second);
+    for (const auto& [alias, target] : normalized) {
+      auto found = by_path.find(target);
+      if (found != by_path.end()) by_path.emplace(alias, found->second);
     }
   }
   for (Facts* file : files) {
     file->bundled.clear();
     file->bundled_paths.clear();
-    auto dirs = library_search_dirs(file->path, file->elf);
+    auto dirs = library_search_dirs(*file);
     for (const auto& soname : file->elf.needed) {
       for (const auto& dir : dirs) {
         auto found = by_path.find(normalize_path(dir + "/" + soname));
@@ -130,17 +146,21 @@ void resolve_release(std::vector<Facts*>& files,
   }
 }
 
-std::vector<const Facts*> bundled_closure(const Facts& file,
-                                          const std::vector<const Facts*>& release_files) {
-  std::map<std::string, const Facts*> by_path;
-  for (const Facts* f : release_files) by_path[f->path] = f;
+ReleaseIndex index_release(const std::vector<const Facts*>& release_files) {
+  ReleaseIndex index;
+  index.reserve(release_files.size());
+  for (const Facts* file : release_files) index.emplace(file->path, file);
+  return index;
+}
+
+std::vector<const Facts*> bundled_closure(const Facts& file, const ReleaseIndex& release) {
   std::vector<const Facts*> closure;
   std::set<std::string> seen{file.path};
   std::vector<const Facts*> queue{&file};
   for (size_t i = 0; i < queue.size(); ++i) {
     for (const auto& path : queue[i]->bundled_paths) {
-      auto found = by_path.find(path);
-      if (found == by_path.end() || !seen.insert(path).second) continue;
+      auto found = release.find(path);
+      if (found == release.end() || !seen.insert(path).second) continue;
       closure.push_back(found->second);
       queue.push_back(found->second);
     }

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <memory>
+#include <new>
 
 namespace portcheck::inputs {
 namespace {
@@ -13,54 +14,153 @@ namespace {
 constexpr int kMaxDepth = 2;
 // libarchive's ARCHIVE_ERRNO_FILE_FORMAT ("unrecognized or invalid format") is EILSEQ on Linux.
 constexpr int kFileFormatErrno = EILSEQ;
-// A member larger than this is not read into memory; no real ELF member comes near it.
-constexpr int64_t kMaxMemberBytes = int64_t{4} << 30;
 
 using ArchivePtr = std::unique_ptr<archive, decltype(&archive_read_free)>;
+using SupportFunction = int (*)(archive*);
+
+// The decompressors portcheck documents. libarchive falls back to running an external program
+// (`gzip -d`, `zstd -d`, ...) when it was built without the library; such a filter answers
+// ARCHIVE_WARN and is left out, so no input can make portcheck run a program. The "all" calls
+// are never used: they also enable lzop, lrzip, grzip, uudecode and the rest, which exist only
+// as external programs.
+constexpr SupportFunction kFilters[] = {
+    archive_read_support_filter_gzip, archive_read_support_filter_bzip2,
+    archive_read_support_filter_xz,   archive_read_support_filter_lzma,
+    archive_read_support_filter_zstd, archive_read_support_filter_lz4,
+};
+// tar (and the pax and GNU variants it covers), zip for wheels, ar for .deb. Formats that read
+// other files from disk (mtree) or that no release uses are not enabled.
+constexpr SupportFunction kFormats[] = {
+    archive_read_support_format_tar,
+    archive_read_support_format_zip,
+    archive_read_support_format_ar,
+};
+
+// Which of kFilters run in-process, probed once on a reader that never opens anything.
+const std::vector<SupportFunction>& in_process_filters() {
+  static const std::vector<SupportFunction> filters = [] {
+    std::vector<SupportFunction> found;
+    for (SupportFunction filter : kFilters) {
+      ArchivePtr probe(archive_read_new(), archive_read_free);
+      if (probe && filter(probe.get()) == ARCHIVE_OK) found.push_back(filter);
+    }
+    return found;
+  }();
+  return filters;
+}
 
 ArchivePtr new_reader() {
   ArchivePtr reader(archive_read_new(), archive_read_free);
-  archive_read_support_filter_all(reader.get());
-  archive_read_support_format_all(reader.get());
+  if (!reader) throw std::bad_alloc();
+  for (SupportFunction filter : in_process_filters()) filter(reader.get());
+  for (SupportFunction format : kFormats) format(reader.get());
   return reader;
 }
 
-std::string member_name(archive_entry* entry) {
-  const char* raw = archive_entry_pathname(entry);
-  std::string name = raw ? raw : "";
+std::string without_dot_slash(std::string name) {
   while (name.rfind("./", 0) == 0) name.erase(0, 2);
   return name;
 }
 
-void report_error(const std::string& display, const std::string& message,
+// Names as stored: UTF-8 where the archive says so (zip, pax), whatever the locale; the
+// locale-converted name only when there is no UTF-8 form.
+std::string utf8_or_raw(const char* utf8, const char* raw) {
+  if (utf8) return utf8;
+  return raw ? raw : "";
+}
+
+std::string member_name(archive_entry* entry) {
+  return without_dot_slash(
+      utf8_or_raw(archive_entry_pathname_utf8(entry), archive_entry_pathname(entry)));
+}
+
+void member_error(const std::string& path, ErrorKind kind, const std::string& message,
                   const ArchiveContext& context) {
   InputItem item;
-  item.path = display;
+  item.path = path;
   item.release = context.release;
-  item.error = FileError{display, ErrorKind::malformed, "corrupt archive: " + message};
+  item.error = FileError{path, kind, message};
   context.sink(std::move(item));
 }
 
-enum class Member { read, skipped, failed };
+// libarchive's own words, one line: some of its messages end in a newline.
+std::string why_failed(archive* reader, const char* otherwise) {
+  const char* why = archive_error_string(reader);
+  std::string text = why ? why : otherwise;
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
+void report_error(const std::string& display, const std::string& message,
+                  const ArchiveContext& context) {
+  member_error(display, ErrorKind::malformed, "corrupt archive: " + message, context);
+}
+
+enum class Member { read, skipped, failed, too_large, out_of_memory };
+
+// What a member may hold in memory: the bytes actually decompressed are counted, not the size
+// its header declares, and reading stops as soon as they pass the limit.
+size_t member_limit(const ArchiveContext& context) {
+  return context.options.memory_budget / kLoadCostFactor;
+}
+
+void append(std::vector<uint8_t>& bytes, const uint8_t* data, size_t size) {
+  // Grows geometrically from what was read, never from the declared size.
+  bytes.insert(bytes.end(), data, data + size);
+}
+
+// ELF files and archives are read; a member shorter than the 512 bytes looked at first is
+// judged by what it holds, like a small file on disk.
+bool is_analysable(const std::vector<uint8_t>& bytes) {
+  return has_elf_magic(bytes) || has_archive_magic(bytes);
+}
 
 // Reads a member whole only when its first bytes say ELF or archive; the rest is skipped
 // unread, so a large data file never sits in memory.
-Member read_member(archive* reader, int64_t size, std::vector<uint8_t>& bytes) {
+Member read_member(archive* reader, size_t limit, std::vector<uint8_t>& bytes) {
   bytes.clear();
   uint8_t buffer[65536];
   bool checked = false;
   for (;;) {
     la_ssize_t got = archive_read_data(reader, buffer, sizeof buffer);
     if (got < 0) return Member::failed;
-    if (got == 0) return checked || bytes.empty() ? Member::read : Member::skipped;
-    bytes.insert(bytes.end(), buffer, buffer + got);
+    if (got == 0) return checked || is_analysable(bytes) ? Member::read : Member::skipped;
+    if (bytes.size() + static_cast<size_t>(got) > limit) return Member::too_large;
+    try {
+      append(bytes, buffer, static_cast<size_t>(got));
+    } catch (const std::bad_alloc&) {
+      return Member::out_of_memory;
+    }
     if (!checked && bytes.size() >= 512) {
       checked = true;
-      if (!has_elf_magic(bytes) && !has_archive_magic(bytes)) return Member::skipped;
-      if (size > kMaxMemberBytes) return Member::failed;
-      if (size > 0) bytes.reserve(static_cast<size_t>(size));
+      if (!is_analysable(bytes)) return Member::skipped;
     }
   }
+}
+
+std::string mebibytes(size_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
+
+// A member that cannot be held is an error of its own; the members after it are still read.
+void member_over_budget(Member member, const std::string& path, const ArchiveContext& context) {
+  if (member == Member::too_large) {
+    member_error(path, ErrorKind::out_of_memory,
+                 "the member holds more than " + mebibytes(member_limit(context)) +
+                     " (a third of the memory budget, --max-memory)",
+                 context);
+  } else {
+    member_error(path, ErrorKind::out_of_memory, "memory ran out while reading the member",
+                 context);
+  }
+}
+
+// In a tar a device node is a device node; in a zip the mode is a hint that installers ignore.
+// (A zip directory is a name ending in '/'; a mode saying directory on another name is a hint.)
+bool is_special_zip_member(archive* reader, archive_entry* entry, const std::string& name) {
+  int format = archive_format(reader) & ARCHIVE_FORMAT_BASE_MASK;
+  auto type = archive_entry_filetype(entry);
+  bool directory =
+      type == AE_IFDIR && !name.empty() && name.back() == '/' && archive_entry_size(entry) <= 0;
+  return format == ARCHIVE_FORMAT_ZIP && type != AE_IFREG && type != AE_IFLNK && !directory;
 }
 
 bool is_deb_member(archive* reader, const std::string& name, const char* prefix) {
@@ -68,24 +168,46 @@ bool is_deb_member(archive* reader, const std::string& name, const char* prefix)
   return format == ARCHIVE_FORMAT_AR && name.rfind(prefix, 0) == 0;
 }
 
+// What the names of symlinks and hard links may take: an archive of a few hundred kilobytes can
+// hold 80,000 links of 8 KB names each.
+constexpr size_t kMaxAliasBytes = size_t{64} << 20;
+
+void record(PathAlias alias, const std::string& display, const ArchiveContext& context) {
+  size_t bytes = alias.alias.size() + alias.target.size();
+  if (context.stats.alias_bytes + bytes > kMaxAliasBytes) {
+    if (!context.stats.aliases_cut) {
+      member_error(display, ErrorKind::out_of_memory,
+                   "its symlinks and hard links hold more than 64 MiB of names; the others "
+                   "are not followed",
+                   context);
+    }
+    context.stats.aliases_cut = true;
+    return;
+  }
+  context.stats.alias_bytes += bytes;
+  context.stats.aliases.push_back(std::move(alias));
+}
+
 // Symlinks and hard links among the members are second names of other members.
 bool record_alias(archive_entry* entry, const std::string& display, const std::string& name,
                   const ArchiveContext& context) {
-  const char* hardlink = archive_entry_hardlink(entry);
-  const char* symlink =
-      archive_entry_filetype(entry) == AE_IFLNK ? archive_entry_symlink(entry) : nullptr;
-  if (!hardlink && !symlink) return false;
+  std::string hardlink =
+      utf8_or_raw(archive_entry_hardlink_utf8(entry), archive_entry_hardlink(entry));
+  std::string symlink =
+      archive_entry_filetype(entry) == AE_IFLNK
+          ? utf8_or_raw(archive_entry_symlink_utf8(entry), archive_entry_symlink(entry))
+          : "";
+  if (hardlink.empty() && symlink.empty()) return false;
   std::string target;
-  if (hardlink) {
-    target = hardlink;
-    while (target.rfind("./", 0) == 0) target.erase(0, 2);
+  if (!hardlink.empty()) {
+    target = without_dot_slash(hardlink);
   } else if (symlink[0] == '/') {
-    target = std::string(symlink).substr(1);
+    target = symlink.substr(1);
   } else {
     auto slash = name.find_last_of('/');
     target = (slash == std::string::npos ? "" : name.substr(0, slash + 1)) + symlink;
   }
-  context.stats.aliases.push_back({display + "!/" + name, display + "!/" + target});
+  record(PathAlias{display + "!/" + name, display + "!/" + target}, display, context);
   return true;
 }
 
@@ -102,13 +224,13 @@ void not_an_archive(const std::string& display, const ArchiveContext& context) {
                          {},
                          FileError{display, ErrorKind::not_elf,
                                    "neither an ELF file nor an archive of a known format"},
+                         "",
                          ""});
 }
 
 void open_failed(archive* reader, const std::string& display, const ArchiveContext& context) {
   if (archive_errno(reader) == kFileFormatErrno) return not_an_archive(display, context);
-  const char* why = archive_error_string(reader);
-  report_error(display, why ? why : "cannot be opened", context);
+  report_error(display, why_failed(reader, "cannot be opened"), context);
 }
 
 // Walks the members of an opened archive; returns false after reporting a read error.
@@ -124,38 +246,58 @@ bool read_members(archive* reader, const std::string& display, int depth,
       return true;
     }
     if (status < ARCHIVE_WARN) {
-      report_error(display,
-                   archive_error_string(reader) ? archive_error_string(reader) : "unreadable",
-                   context);
+      report_error(display, why_failed(reader, "unreadable"), context);
       return false;
     }
     std::string name = member_name(entry);
     if (record_alias(entry, display, name, context)) continue;
-    if (archive_entry_filetype(entry) != AE_IFREG) continue;
+    if (archive_entry_filetype(entry) == AE_IFDIR && !is_special_zip_member(reader, entry, name)) {
+      continue;
+    }
+    // Whatever the mode says, a member with data is what unzip and pip install as a file: a
+    // zip may mark a program as a device, a socket or a directory.
     std::string path = display + "!/" + name;
+    if (is_special_zip_member(reader, entry, name)) {
+      member_error(path, ErrorKind::unsupported,
+                   "the zip member's mode says device, FIFO or socket: unzip and pip install it "
+                   "as a regular file, whose data libarchive does not hand over",
+                   context);
+      continue;
+    }
+    if (name.empty()) {
+      member_error(path, ErrorKind::unreadable,
+                   "a member whose name cannot be read in this locale's character set", context);
+      continue;
+    }
     if (excluded(context.options, path)) {
       ++context.stats.excluded;
       continue;
     }
-    Member member = read_member(reader, archive_entry_size(entry), bytes);
+    Member member = read_member(reader, member_limit(context), bytes);
     if (member == Member::failed) {
-      const char* why = archive_error_string(reader);
-      report_error(display, std::string(why ? why : "member too large") + " in " + name, context);
+      report_error(display, why_failed(reader, "unreadable") + " in " + name, context);
       return false;
     }
-    if (member == Member::skipped) {
+    if (member == Member::too_large || member == Member::out_of_memory) {
+      bytes = {};
+      member_over_budget(member, path, context);
+    } else if (member == Member::skipped) {
       ++context.stats.skipped;
     } else if (has_elf_magic(bytes)) {
       std::string modified =
           archive_entry_mtime_is_set(entry) ? iso_date(archive_entry_mtime(entry)) : "";
-      context.sink(InputItem{path, context.release, "", std::move(bytes), std::nullopt, modified});
+      context.sink(InputItem{path, context.release, "", std::move(bytes), std::nullopt, modified,
+                             display + "!/"});
       bytes = {};
     } else if (is_deb_member(reader, name, "control.tar")) {
       ++context.stats.skipped;  // maintainer scripts and metadata, never installed
-    } else if (is_deb_member(reader, name, "data.tar")) {
+    } else if (!context.in_deb_data && is_deb_member(reader, name, "data.tar")) {
       // A .deb is an ar archive whose data.tar.* holds the installed files: report them under
-      // the .deb itself, as dpkg would install them.
-      read_archive_bytes(bytes, display, depth, context);
+      // the .deb itself, as dpkg would install them. Inside that, an ar archive is only a
+      // nested archive, so that a .deb in a .deb in a .deb cannot nest without end.
+      ArchiveContext data = context;
+      data.in_deb_data = true;
+      read_archive_bytes(bytes, display, depth, data);
     } else if (has_archive_magic(bytes) && depth < kMaxDepth) {
       read_archive_bytes(bytes, path, depth + 1, context);
     } else {

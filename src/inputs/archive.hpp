@@ -13,7 +13,8 @@ struct ArchiveContext {
   const WalkOptions& options;
   const InputSink& sink;
   WalkStats& stats;
-  bool named = false;  // the archive itself was named on the command line
+  bool named = false;        // the archive itself was named on the command line
+  bool in_deb_data = false;  // reading the data archive of a .deb
 };
 
 // `depth` is 1 for an archive on disk, 2 for one inside it; deeper archives are not opened.

@@ -23,6 +23,10 @@ std::string modified_date(const std::string& path) {
   return iso_date(info.st_mtime);
 }
 
+std::string counted_noun(size_t count, const char* one, const char* many) {
+  return std::to_string(count) + " " + (count == 1 ? one : many);
+}
+
 struct Walker {
   const WalkOptions& options;
   const InputSink& sink;
@@ -31,9 +35,18 @@ struct Walker {
   std::set<DirId> visited;
   std::map<DirId, std::string> files_seen;  // each file analysed once, under its first name
   std::string root, real_root;
+  size_t items = 0;  // handed on for the current argument, errors included
+  // Directories reached through a symlink, walked after every real directory: a real directory
+  // is then always walked under its own name, even when a symlink to it sorts first and
+  // --exclude leaves out what lies under the symlink's name.
+  std::vector<std::pair<std::string, struct stat>> linked_dirs = {};
+  InputSink counted = [this](InputItem item) {
+    ++items;
+    sink(std::move(item));
+  };
 
   inputs::ArchiveContext archive_context(bool named = false) const {
-    return {release, options, sink, stats, named};
+    return {release, options, counted, stats, named};
   }
 
   void error(const std::string& path, ErrorKind kind, const std::string& message) {
@@ -41,7 +54,12 @@ struct Walker {
     item.path = path;
     item.release = release;
     item.error = FileError{path, kind, message};
-    sink(std::move(item));
+    counted(std::move(item));
+  }
+
+  // A file of the run's own output met among the inputs: the report must not be written.
+  bool is_output(const struct stat& info) const {
+    return options.outputs.count({info.st_dev, info.st_ino}) > 0;
   }
 
   // A file named on the command line (`named`) or met in a directory: ELF is analysed, archives
@@ -68,8 +86,8 @@ struct Walker {
       return;
     }
     // Not ELF when named: the loader says so in its own words.
-    sink(InputItem{path, release, path, std::move(std::get<FileBytes>(input)), std::nullopt,
-                   modified_date(path)});
+    counted(InputItem{path, release, path, std::move(std::get<FileBytes>(input)), std::nullopt,
+                      modified_date(path), ""});
   }
 
   std::vector<std::string> sorted_entries(const std::string& dir) {
@@ -93,6 +111,7 @@ struct Walker {
       ++stats.symlink_loops;
       return;
     }
+    size_t denied = 0;
     for (const auto& name : sorted_entries(dir)) {
       std::string path = dir == "/" ? "/" + name : dir + "/" + name;
       if (inputs::excluded(options, path)) {
@@ -101,12 +120,51 @@ struct Walker {
       }
       struct stat entry {
       }, link{};
-      if (::stat(path.c_str(), &entry) != 0) continue;  // a dangling symlink names nothing
-      if (S_ISDIR(entry.st_mode))
+      if (::stat(path.c_str(), &entry) != 0) {
+        if (errno == EACCES)
+          ++denied;
+        else if (!is_dangling(path))
+          error(path, ErrorKind::unreadable, std::strerror(errno));
+        continue;
+      }
+      if (is_output(entry)) stats.outputs_met.push_back(path);
+      if (S_ISDIR(entry.st_mode) && is_symlink(path))
+        linked_dirs.emplace_back(path, entry);
+      else if (S_ISDIR(entry.st_mode))
         directory(path, entry);
       else if (S_ISREG(entry.st_mode) && !is_alias(path, entry, link))
         file(path, false);
     }
+    // A directory that can be listed but not searched: its entries are named but unchecked.
+    if (denied) {
+      error(dir, ErrorKind::unreadable,
+            "permission denied: " + counted_noun(denied, "entry", "entries") +
+                " of the directory not checked");
+    }
+  }
+
+  static bool is_symlink(const std::string& path) {
+    struct stat link {};
+    return ::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode);
+  }
+
+  void walk_tree(const std::string& top, const struct stat& info) {
+    linked_dirs.clear();
+    directory(top, info);
+    for (size_t i = 0; i < linked_dirs.size(); ++i) {
+      auto [path, entry] = linked_dirs[i];  // a copy: walking it may add more
+      directory(path, entry);
+    }
+  }
+
+  // A symlink whose target does not exist (or loops) names nothing: there is nothing to check.
+  static bool is_dangling(const std::string& path) {
+    int code = errno;
+    struct stat link {};
+    bool dangling = (code == ENOENT || code == ELOOP) && ::lstat(path.c_str(), &link) == 0 &&
+                    S_ISLNK(link.st_mode);
+    errno = code;
+    return dangling;
   }
 
   // A symlink to a file inside the tree, or a second hard link, names a file analysed under its
@@ -116,7 +174,9 @@ struct Walker {
     bool symlink = ::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode);
     if (symlink) {
       std::string target = inside_tree(path);
-      if (target.empty()) return false;  // outside the tree: analysed under the link's name
+      // Outside the tree, or inside a part of it --exclude leaves out: the real file is not
+      // analysed under its own name, so it is analysed under the link's.
+      if (target.empty() || excluded_in_tree(target)) return false;
       stats.aliases.push_back({path, target});
       return true;
     }
@@ -124,6 +184,15 @@ struct Walker {
     if (inserted) return false;
     stats.aliases.push_back({path, seen->second});
     return true;
+  }
+
+  // Whether --exclude leaves out `path` (under the root) or one of the directories above it.
+  bool excluded_in_tree(const std::string& path) const {
+    for (size_t end = path.size(); end > root.size() && end != std::string::npos;
+         end = path.rfind('/', end - 1)) {
+      if (inputs::excluded(options, path.substr(0, end))) return true;
+    }
+    return false;
   }
 
   // The path, under the walked root, of a symlink's final target; empty if outside the tree.
@@ -141,6 +210,8 @@ struct Walker {
     release = path;
     visited.clear();
     files_seen.clear();
+    items = 0;
+    size_t skipped = stats.skipped, excluded = stats.excluded;
     struct stat info {};
     if (::stat(path.c_str(), &info) != 0) {
       int code = errno;
@@ -153,9 +224,19 @@ struct Walker {
       char* resolved = ::realpath(root.c_str(), nullptr);
       real_root = resolved ? resolved : "";
       std::free(resolved);
-      directory(root, info);
+      walk_tree(root, info);
     } else {
+      if (is_output(info)) stats.outputs_met.push_back(path);
       file(path, true);
+    }
+    // A directory or archive holding no ELF file is not a release that passes: it is said.
+    if (items == 0) {
+      error(path, ErrorKind::not_elf,
+            std::string(S_ISDIR(info.st_mode) ? "the directory" : "the archive") +
+                " holds no ELF file (" +
+                counted_noun(stats.skipped - skipped, "other file", "other files") + ", " +
+                counted_noun(stats.excluded - excluded, "excluded entry", "excluded entries") +
+                ")");
     }
   }
 };
@@ -168,7 +249,7 @@ bool is_excluded(const WalkOptions& options, const std::string& path) {
 
 void walk_inputs(const std::vector<std::string>& args, const WalkOptions& options,
                  const InputSink& sink, WalkStats& stats) {
-  Walker walker{options, sink, stats, "", {}, {}, "", ""};
+  Walker walker{options, sink, stats, "", {}, {}, "", "", 0};
   for (const auto& path : args) walker.argument(path);
 }
 

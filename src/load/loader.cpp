@@ -7,6 +7,7 @@
 #include <LIEF/logging.hpp>
 #include <algorithm>
 #include <mutex>
+#include <new>
 #include <utility>
 
 #include "machine.hpp"
@@ -311,6 +312,8 @@ Result<ElfFacts> load_elf(const std::string& path, const FileBytes& bytes) {
   Result<ElfFacts> result = error(path, ErrorKind::malformed, "");
   try {
     result = read_with_lief(path, bytes, raw);
+  } catch (const std::bad_alloc&) {
+    return error(path, ErrorKind::out_of_memory, "memory ran out while the ELF parser read it");
   } catch (const std::exception& e) {
     return error(path, ErrorKind::malformed, fmt::format("the ELF parser failed: {}", e.what()));
   } catch (...) {

@@ -5,39 +5,14 @@
 
 #include <map>
 
+#include "portcheck/escape.hpp"
 #include "portcheck/render.hpp"
 
 namespace portcheck {
 namespace {
 
-// Workflow-command escaping (actions/toolkit, command.ts).
-std::string escape_data(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '%')
-      out += "%25";
-    else if (c == '\r')
-      out += "%0D";
-    else if (c == '\n')
-      out += "%0A";
-    else
-      out += c;
-  }
-  return out;
-}
-
-std::string escape_property(const std::string& text) {
-  std::string out;
-  for (char c : escape_data(text)) {
-    if (c == ':')
-      out += "%3A";
-    else if (c == ',')
-      out += "%2C";
-    else
-      out += c;
-  }
-  return out;
-}
+// A line break the annotation shows: escaped data holds none of its own.
+constexpr const char* kLineBreak = "%0A";
 
 const char* command_of(Severity severity) {
   switch (severity) {
@@ -78,10 +53,11 @@ void annotate_file(std::string& out, const FileReport& file) {
     const Annotation& a = by_rule[rule];
     std::string targets;
     for (size_t i = 0; i < a.targets.size(); ++i) targets += (i ? ", " : "") + a.targets[i];
+    std::string data = escape_github_data(a.message);
+    if (!a.hint.empty()) data += kLineBreak + ("Fix: " + escape_github_data(a.hint));
     out += fmt::format("::{} file={},title={}::{}\n", command_of(a.severity),
-                       escape_property(file.path),
-                       escape_property("portcheck " + rule + " (" + targets + ")"),
-                       escape_data(a.message + (a.hint.empty() ? "" : "\nFix: " + a.hint)));
+                       escape_github_property(file.path),
+                       escape_github_property("portcheck " + rule + " (" + targets + ")"), data);
   }
 }
 
@@ -91,10 +67,10 @@ std::string render_github(const Report& report) {
   std::string out;
   for (const auto& file : report.files) {
     if (file.error) {
-      out += fmt::format(
-          "::error file={},title=portcheck: input could not be analysed::{}\n",
-          escape_property(file.path),
-          escape_data(std::string(to_string(file.error->kind)) + ": " + file.error->message));
+      out += fmt::format("::error file={},title={}::{}\n", escape_github_property(file.path),
+                         escape_github_property("portcheck: input could not be analysed"),
+                         escape_github_data(std::string(to_string(file.error->kind)) + ": " +
+                                            file.error->message));
       continue;
     }
     annotate_file(out, file);

@@ -2,6 +2,7 @@
 // renamed. ordered_json keeps libraries in NEEDED order and keys in the documented order.
 #include <nlohmann/json.hpp>
 
+#include "json_dump.hpp"
 #include "portcheck/render.hpp"
 
 namespace portcheck {
@@ -212,7 +213,7 @@ std::string render_json(const Report& report) {
              {"excluded", report.excluded},
              {"symlink_loops", report.symlink_loops}}}};
   // Symbol names and paths are bytes from the file, not always UTF-8.
-  return out.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+  return dump_escaped(std::move(out));
 }
 
 }  // namespace portcheck

@@ -2,24 +2,15 @@
 // the failing files' targets with their blocking reasons.
 #include <fmt/format.h>
 
+#include "portcheck/escape.hpp"
 #include "portcheck/render.hpp"
 
 namespace portcheck {
 namespace {
 
-// Table cells must not break the table.
-std::string cell(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '|')
-      out += "\\|";
-    else if (c == '\n')
-      out += ' ';
-    else
-      out += c;
-  }
-  return out;
-}
+// A name in monospace. `<code>`, not a backtick code span: inside a code span the character
+// references of escape_markdown would show as typed.
+std::string code(const std::string& name) { return "<code>" + escape_markdown(name) + "</code>"; }
 
 const Finding* first_blocking(const TargetVerdict& target) {
   for (const auto& finding : target.findings) {
@@ -31,7 +22,7 @@ const Finding* first_blocking(const TargetVerdict& target) {
 std::string oldest(const FileSummary& summary) {
   std::string text;
   for (const auto& [family, id] : summary.oldest_per_family)
-    text += (text.empty() ? "" : ", ") + id;
+    text += (text.empty() ? "" : ", ") + escape_markdown(id);
   return text.empty() ? "none" : text;
 }
 
@@ -45,12 +36,12 @@ const char* icon(FileStatus status) {
 }
 
 void file_details(std::string& out, const FileReport& file) {
-  out += fmt::format("\n<details><summary><code>{}</code></summary>\n\n", cell(file.path));
+  out += fmt::format("\n<details><summary>{}</summary>\n\n", code(file.path));
   out += "| Target | Verdict | Reason |\n|---|---|---|\n";
   for (const auto& target : file.targets) {
     const Finding* reason = first_blocking(target);
-    out += fmt::format("| {} | {} | {} |\n", target.target_id, to_string(target.verdict),
-                       reason ? cell(reason->message) : "");
+    out += fmt::format("| {} | {} | {} |\n", escape_markdown(target.target_id),
+                       to_string(target.verdict), reason ? escape_markdown(reason->message) : "");
   }
   out += "\n</details>\n";
 }
@@ -63,14 +54,14 @@ std::string render_markdown(const Report& report) {
   out += fmt::format(
       "{} files: {} passed, {} failed, {} could not be analysed. Baseline table of "
       "{}; targets: {}.\n\n",
-      run.files, run.passed, run.failed, run.errors, report.table_date,
+      run.files, run.passed, run.failed, run.errors, escape_markdown(report.table_date),
       report.selected_targets.size());
   out += "| File | Status | Targets passed | Oldest it runs on |\n|---|---|---|---|\n";
   for (const auto& file : report.files) {
     std::string passed =
-        file.error ? cell(file.error->message)
+        file.error ? escape_markdown(file.error->message)
                    : fmt::format("{} of {}", file.summary.passed.size(), file.summary.selected);
-    out += fmt::format("| `{}` | {} | {} | {} |\n", cell(file.path), icon(file.status), passed,
+    out += fmt::format("| {} | {} | {} | {} |\n", code(file.path), icon(file.status), passed,
                        file.error ? "" : oldest(file.summary));
   }
   for (const auto& file : report.files) {

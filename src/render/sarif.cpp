@@ -3,6 +3,8 @@
 // justification. Code-scanning services read this.
 #include <nlohmann/json.hpp>
 
+#include "json_dump.hpp"
+#include "portcheck/escape.hpp"
 #include "portcheck/render.hpp"
 #include "portcheck/rules.hpp"
 
@@ -42,8 +44,9 @@ Json rules_json(std::vector<std::string>& ids) {
   return rules;
 }
 
+// A path is not a URI: spaces, `%`, `#`, `?` and bytes that are not ASCII are percent-encoded.
 Json location(const std::string& path) {
-  return Json::array({{{"physicalLocation", {{"artifactLocation", {{"uri", path}}}}}}});
+  return Json::array({{{"physicalLocation", {{"artifactLocation", {{"uri", escape_uri(path)}}}}}}});
 }
 
 size_t index_of(const std::vector<std::string>& ids, const std::string& id) {
@@ -102,7 +105,7 @@ std::string render_sarif(const Report& report) {
   Json out{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
            {"version", "2.1.0"},
            {"runs", Json::array({run})}};
-  return out.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+  return dump_escaped(std::move(out));
 }
 
 }  // namespace portcheck

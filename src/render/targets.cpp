@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "json_dump.hpp"
+#include "portcheck/escape.hpp"
 #include "portcheck/render.hpp"
 
 namespace portcheck {
@@ -53,6 +55,8 @@ Json libraries_json(const Target& t) {
               {"absent", absent}};
 }
 
+}  // namespace
+
 Json target_json(const Target& t, const std::string& table_date) {
   Json interpreters = Json::object();
   for (const auto& [arch, path] : t.interpreters) interpreters[arch] = path;
@@ -83,23 +87,22 @@ Json target_json(const Target& t, const std::string& table_date) {
   return out;
 }
 
-}  // namespace
-
 std::string render_targets_text(const BaselineTable& table) {
   const char* row = "{:<20} {:<36} {:<12} {:<9} {:<9} {:<10} {}\n";
   std::string out =
       fmt::format(row, "id", "name", "libc", "GLIBCXX", "GCC", "supported", "end of support");
   for (const auto& t : table.targets) {
-    out +=
-        fmt::format(row, t.id, t.name, t.libc_flavour + " " + t.libc_version, x86_max(t, "GLIBCXX"),
-                    x86_max(t, "GCC"), is_supported(t, table.table_date) ? "yes" : "no",
-                    t.end_of_support.value_or("rolling"));
+    // A table given with --baselines may hold any string, control characters included.
+    out += fmt::format(row, escape_text(t.id), escape_text(t.name),
+                       escape_text(t.libc_flavour + " " + t.libc_version), x86_max(t, "GLIBCXX"),
+                       x86_max(t, "GCC"), is_supported(t, table.table_date) ? "yes" : "no",
+                       escape_text(t.end_of_support.value_or("rolling")));
   }
   out += fmt::format(
       "\n{} targets; supported = not past end of support on the table date, {}.\n"
       "GLIBCXX and GCC are the x86_64 maxima; `--list-targets --format json` gives every fact "
       "with its source.\n",
-      table.targets.size(), table.table_date);
+      table.targets.size(), escape_text(table.table_date));
   return out;
 }
 
@@ -115,7 +118,9 @@ std::string render_targets_json(const BaselineTable& table) {
            {"table_date", table.table_date},
            {"openssl_lines", lines},
            {"targets", targets}};
-  return out.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+  // The table's strings come from JSON, so they are UTF-8 and stay as they are: the output can
+  // be given back with --baselines.
+  return json_for_log(out.dump(2, ' ', false, Json::error_handler_t::replace)) + "\n";
 }
 
 }  // namespace portcheck

@@ -1,8 +1,11 @@
 // The human report: a headline per file that answers "what does it need?", then the details.
+// Every name from an input or the table goes through escape_text where it is placed: the
+// renderer's own words, line breaks and colours are the only raw text.
 #include <fmt/format.h>
 
 #include <algorithm>
 
+#include "portcheck/escape.hpp"
 #include "portcheck/render.hpp"
 
 namespace portcheck {
@@ -26,6 +29,12 @@ std::string join(const std::vector<std::string>& items, const char* separator) {
   return text;
 }
 
+std::string join_escaped(const std::vector<std::string>& names, const char* separator) {
+  std::string text;
+  for (size_t i = 0; i < names.size(); ++i) text += (i ? separator : "") + escape_text(names[i]);
+  return text;
+}
+
 std::string culprit_list(const Facts& facts, const SymbolVersion& max) {
   std::vector<std::string> names;
   size_t total = 0;
@@ -34,14 +43,14 @@ std::string culprit_list(const Facts& facts, const SymbolVersion& max) {
     if (++total <= kHeadlineSymbols) names.push_back(symbol.name);
   }
   if (names.empty()) return "";
-  std::string text = " because of " + join(names, ", ");
+  std::string text = " because of " + join_escaped(names, ", ");
   if (total > names.size()) text += fmt::format(" and {} more", total - names.size());
   return text;
 }
 
 std::string headline_for(const Facts& facts, const std::string& family, const SymbolVersion& max) {
-  return fmt::format("needs {} >= {}{}", family_display_name(family), max.number_string(),
-                     culprit_list(facts, max));
+  return fmt::format("needs {} >= {}{}", escape_text(family_display_name(family)),
+                     max.number_string(), culprit_list(facts, max));
 }
 
 void append_headlines(std::string& out, const Facts& facts, const Painter& p) {
@@ -55,11 +64,12 @@ void append_headlines(std::string& out, const Facts& facts, const Painter& p) {
     out += "  " + headline_for(facts, family, version) + "\n";
   }
   for (const auto& special : facts.requirements.special) {
-    std::string what = special == "GLIBC_ABI_DT_RELR"
-                           ? "needs glibc >= 2.36 for DT_RELR relocations (GLIBC_ABI_DT_RELR)"
-                       : special == "GLIBC_PRIVATE"
-                           ? "needs GLIBC_PRIVATE: glibc's internal interface, never portable"
-                           : fmt::format("needs {} (a version without a number)", special);
+    std::string what =
+        special == "GLIBC_ABI_DT_RELR"
+            ? "needs glibc >= 2.36 for DT_RELR relocations (GLIBC_ABI_DT_RELR)"
+        : special == "GLIBC_PRIVATE"
+            ? "needs GLIBC_PRIVATE: glibc's internal interface, never portable"
+            : fmt::format("needs {} (a version without a number)", escape_text(special));
     out += "  " + p.yellow(what) + "\n";
   }
   if (max.empty() && facts.requirements.special.empty()) {
@@ -76,16 +86,16 @@ std::string version_lines(const Facts& facts) {
   for (const auto& library : facts.elf.version_needs) {
     std::vector<std::string> names;
     for (const auto& need : library.versions)
-      names.push_back(need.name + (need.weak ? " (weak)" : ""));
-    text += fmt::format("{}{}: {}", text.empty() ? "" : "\n              ", library.library,
-                        join(names, " "));
+      names.push_back(escape_text(need.name) + (need.weak ? " (weak)" : ""));
+    text += fmt::format("{}{}: {}", text.empty() ? "" : "\n              ",
+                        escape_text(library.library), join(names, " "));
   }
   return text;
 }
 
 std::string note_summary(const ElfNotes& notes, bool x86_64) {
   std::vector<std::string> parts;
-  if (notes.abi_tag_kernel) parts.push_back("kernel >= " + *notes.abi_tag_kernel);
+  if (notes.abi_tag_kernel) parts.push_back("kernel >= " + escape_text(*notes.abi_tag_kernel));
   if (notes.x86_isa_needed) {
     int level = *notes.x86_isa_needed;
     parts.push_back("ISA " +
@@ -93,24 +103,25 @@ std::string note_summary(const ElfNotes& notes, bool x86_64) {
   } else if (x86_64) {
     parts.push_back("ISA level unknown (no marker)");
   }
-  if (notes.build_id) parts.push_back("build-id " + *notes.build_id);
+  if (notes.build_id) parts.push_back("build-id " + escape_text(*notes.build_id));
   return join(parts, ", ");
 }
 
 std::string toolchain_summary(const Toolchain& toolchain) {
-  std::vector<std::string> parts = toolchain.compilers;
-  if (toolchain.rust) parts.insert(parts.begin(), "Rust");
-  if (toolchain.go) parts.insert(parts.begin(), "Go");
+  std::vector<std::string> parts;
+  if (toolchain.go) parts.push_back("Go");
+  if (toolchain.rust) parts.push_back("Rust");
+  for (const auto& compiler : toolchain.compilers) parts.push_back(escape_text(compiler));
   return join(parts, "; ");
 }
 
 std::string tls_summary(const TlsFacts& tls) {
   if (tls.stack == "none" && tls.cert_paths.empty()) return "";
   std::vector<std::string> parts{tls.stack + " (" + tls.linkage + ")"};
-  if (tls.version) parts.push_back(*tls.version);
-  if (tls.openssldir) parts.push_back("OPENSSLDIR " + *tls.openssldir);
+  if (tls.version) parts.push_back(escape_text(*tls.version));
+  if (tls.openssldir) parts.push_back("OPENSSLDIR " + escape_text(*tls.openssldir));
   parts.push_back("roots " + tls.roots);
-  if (!tls.cert_paths.empty()) parts.push_back("CA paths " + join(tls.cert_paths, " "));
+  if (!tls.cert_paths.empty()) parts.push_back("CA paths " + join_escaped(tls.cert_paths, " "));
   if (!tls.env_overrides.empty()) parts.push_back("honours " + join(tls.env_overrides, " "));
   return join(parts, "; ");
 }
@@ -129,13 +140,13 @@ std::string tolerated_summary(const std::vector<FileNote>& notes) {
 
 void append_details(std::string& out, const Facts& facts) {
   const ElfFacts& elf = facts.elf;
-  append_row(out, "interpreter", elf.interpreter.value_or(""));
-  append_row(out, "needed", join(elf.needed, " "));
-  append_row(out, "rpath", join(elf.rpath, ":"));
-  append_row(out, "runpath", join(elf.runpath, ":"));
-  append_row(out, "soname", elf.soname.value_or(""));
+  append_row(out, "interpreter", escape_text(elf.interpreter.value_or("")));
+  append_row(out, "needed", join_escaped(elf.needed, " "));
+  append_row(out, "rpath", join_escaped(elf.rpath, ":"));
+  append_row(out, "runpath", join_escaped(elf.runpath, ":"));
+  append_row(out, "soname", escape_text(elf.soname.value_or("")));
   append_row(out, "versions", version_lines(facts));
-  append_row(out, "defines", join(elf.version_defs, " "));
+  append_row(out, "defines", join_escaped(elf.version_defs, " "));
   append_row(out, "notes", note_summary(elf.notes, elf.machine == "x86_64"));
   append_row(out, "tolerated", tolerated_summary(elf.file_notes));
   if (!elf.stack.empty() && elf.stack != "non-executable") append_row(out, "stack", elf.stack);
@@ -177,8 +188,8 @@ void append_matrix(std::string& out, const FileReport& file, const Painter& p) {
     std::string label =
         extra.empty() ? to_string(target.verdict) : fmt::format("{:<8}", to_string(target.verdict));
     std::string verdict = reason ? painted_verdict(target.verdict, p) : p.paint(label, "32");
-    out += fmt::format("  {:<20}{}{}{}\n", target.target_id, verdict, reason ? reason->message : "",
-                       extra);
+    out += fmt::format("  {:<20}{}{}{}\n", escape_text(target.target_id), verdict,
+                       reason ? escape_text(reason->message) : "", extra);
   }
 }
 
@@ -190,7 +201,7 @@ void append_hints(std::string& out, const FileReport& file) {
       if (finding.suppression >= 0) continue;
       if (std::find(seen.begin(), seen.end(), finding.rule) != seen.end()) continue;
       seen.push_back(finding.rule);
-      out += fmt::format("  fix ({}): {}\n", finding.rule, finding.hint);
+      out += fmt::format("  fix ({}): {}\n", finding.rule, escape_text(finding.hint));
     }
   }
 }
@@ -208,34 +219,36 @@ void append_summary(std::string& out, const FileReport& file) {
   for (const auto& [family, id] : summary.oldest_per_family) oldest.push_back(id);
   out += fmt::format("\n  passes {} of {} targets ({:.0f}%)", summary.passed.size(),
                      summary.selected, summary.score * 100);
-  out += oldest.empty() ? "; runs on none of them\n"
-                        : "; oldest it runs on (pass or warn): " + join(oldest, ", ") + "\n";
+  out += oldest.empty()
+             ? "; runs on none of them\n"
+             : "; oldest it runs on (pass or warn): " + join_escaped(oldest, ", ") + "\n";
   append_hints(out, file);
 }
 
 void append_tree(std::string& out, const std::vector<DependencyNode>& nodes, int depth) {
   for (const auto& node : nodes) {
-    std::string where = node.path.empty() ? "" : " => " + node.path;
-    std::string targets = node.missing_on.empty() ? "" : " on " + join(node.missing_on, ", ");
-    out += fmt::format("  {:{}}{}{} [{}{}]\n", "", 2 + depth * 2, node.soname, where, node.status,
-                       targets);
+    std::string where = node.path.empty() ? "" : " => " + escape_text(node.path);
+    std::string targets =
+        node.missing_on.empty() ? "" : " on " + join_escaped(node.missing_on, ", ");
+    out += fmt::format("  {:{}}{}{} [{}{}]\n", "", 2 + depth * 2, escape_text(node.soname), where,
+                       node.status, targets);
     append_tree(out, node.children, depth + 1);
   }
 }
 
 void append_file(std::string& out, const FileReport& file, const Painter& p, bool tree) {
   if (file.error) {
-    out += fmt::format("{}: {}: {}: {}\n", p.bold(file.path), p.red("error"),
-                       to_string(file.error->kind), file.error->message);
+    out += fmt::format("{}: {}: {}: {}\n", p.bold(escape_text(file.path)), p.red("error"),
+                       to_string(file.error->kind), escape_text(file.error->message));
     return;
   }
   const Facts& facts = *file.facts;
-  out +=
-      fmt::format("{}: {} {} {}, libc {}\n", p.bold(file.path), facts.elf.machine,
-                  to_string(facts.elf.elf_class), to_string(facts.elf.type), to_string(facts.libc));
+  out += fmt::format("{}: {} {} {}, libc {}\n", p.bold(escape_text(file.path)),
+                     escape_text(facts.elf.machine), to_string(facts.elf.elf_class),
+                     to_string(facts.elf.type), to_string(facts.libc));
   append_headlines(out, facts, p);
   append_details(out, facts);
-  append_row(out, "loads", join(file.loads, " "));
+  append_row(out, "loads", join_escaped(file.loads, " "));
   if (tree && !file.tree.empty()) {
     out += "  tree\n";
     append_tree(out, file.tree, 0);
@@ -246,31 +259,36 @@ void append_file(std::string& out, const FileReport& file, const Painter& p, boo
 
 std::string short_list(const std::vector<std::string>& items, size_t shown) {
   std::vector<std::string> head(items.begin(), items.begin() + std::min(shown, items.size()));
-  std::string text = join(head, ", ");
+  std::string text = join_escaped(head, ", ");
   if (items.size() > shown) text += fmt::format(" and {} more", items.size() - shown);
   return text;
 }
 
 void append_release(std::string& out, const ReleaseReport& release, const Painter& p) {
   if (release.files == 0) {
-    out += fmt::format("\n{}: no ELF files found\n", p.bold(release.path));
+    out += fmt::format("\n{}: no ELF files found\n", p.bold(escape_text(release.path)));
     return;
   }
-  out += fmt::format("\n{}: release of {} ELF file{}", p.bold(release.path), release.files,
-                     release.files == 1 ? "" : "s");
+  out += fmt::format("\n{}: release of {} ELF file{}", p.bold(escape_text(release.path)),
+                     release.files, release.files == 1 ? "" : "s");
   out += release.errors ? fmt::format(", {} could not be analysed\n", release.errors) : "\n";
+  if (release.targets.empty()) {
+    out += "  no verdict: none of its files could be analysed\n";
+    return;
+  }
   for (const auto& target : release.targets) {
     std::string reason =
         target.held_back_by.empty() ? "" : "held back by " + short_list(target.held_back_by, 3);
-    out += fmt::format("  {:<20}{}{}\n", target.target_id,
+    out += fmt::format("  {:<20}{}{}\n", escape_text(target.target_id),
                        reason.empty() ? p.paint(to_string(target.verdict), "32")
                                       : painted_verdict(target.verdict, p),
                        reason);
   }
   std::vector<std::string> oldest;
   for (const auto& [family, id] : release.oldest_per_family) oldest.push_back(id);
-  out += oldest.empty() ? "  runs on none of the targets\n"
-                        : "  oldest it runs on (pass or warn): " + join(oldest, ", ") + "\n";
+  out += oldest.empty()
+             ? "  runs on none of the targets\n"
+             : "  oldest it runs on (pass or warn): " + join_escaped(oldest, ", ") + "\n";
 }
 
 }  // namespace

@@ -117,6 +117,8 @@ ReleaseReport report_release(const std::string& path, const std::vector<const Fi
     ++release.files;
     if (file->status == FileStatus::error) ++release.errors;
   }
+  // A release none of whose files could be analysed has no verdict: it would pass unchecked.
+  if (release.files == release.errors) return release;
   std::map<std::string, const Target*> oldest;
   for (size_t t = 0; t < targets.size(); ++t) {
     ReleaseTarget verdict{targets[t]->id, Verdict::pass, {}};

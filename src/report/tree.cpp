@@ -3,9 +3,9 @@
 // target needs a package, or the table does not list it there) or missing (some target does
 // not have it at all, or its policy does not allow it).
 #include <algorithm>
-#include <map>
 #include <set>
 
+#include "portcheck/release.hpp"
 #include "portcheck/report.hpp"
 
 namespace portcheck {
@@ -13,7 +13,8 @@ namespace {
 
 struct TreeBuilder {
   const FileReport& file;
-  std::map<std::string, const Facts*> by_path;
+  const ReleaseIndex& release;
+  std::set<std::string> expanded;  // libraries whose own dependencies are already shown
 
   void mark(DependencyNode& node) const {
     Severity worst = Severity::info;
@@ -41,7 +42,7 @@ struct TreeBuilder {
       node.status = "not-default";
   }
 
-  std::vector<DependencyNode> children_of(const Facts& facts, std::set<std::string>& path_stack) {
+  std::vector<DependencyNode> children_of(const Facts& facts) {
     std::vector<DependencyNode> nodes;
     for (const auto& soname : facts.elf.needed) {
       DependencyNode node{soname, "", "", {}, {}};
@@ -49,11 +50,12 @@ struct TreeBuilder {
       if (bundled != facts.bundled.end()) {
         node.status = "bundled";
         node.path = facts.bundled_paths[static_cast<size_t>(bundled - facts.bundled.begin())];
-        auto library = by_path.find(node.path);
-        // A cycle (libraries that need each other) is shown once, not followed again.
-        if (library != by_path.end() && path_stack.insert(node.path).second) {
-          node.children = children_of(*library->second, path_stack);
-          path_stack.erase(node.path);
+        auto library = release.find(node.path);
+        // A library's own dependencies are shown under its first appearance only: libraries
+        // that all need each other would otherwise make a tree exponential in their number
+        // (and a cycle would never end).
+        if (library != release.end() && expanded.insert(node.path).second) {
+          node.children = children_of(*library->second);
         }
       } else {
         mark(node);
@@ -66,13 +68,10 @@ struct TreeBuilder {
 
 }  // namespace
 
-std::vector<DependencyNode> dependency_tree(const FileReport& file,
-                                            const std::vector<const Facts*>& release_files) {
+std::vector<DependencyNode> dependency_tree(const FileReport& file, const ReleaseIndex& release) {
   if (!file.facts) return {};
-  TreeBuilder builder{file, {}};
-  for (const Facts* facts : release_files) builder.by_path[facts->path] = facts;
-  std::set<std::string> path_stack{file.path};
-  return builder.children_of(*file.facts, path_stack);
+  TreeBuilder builder{file, release, {file.path}};
+  return builder.children_of(*file.facts);
 }
 
 }  // namespace portcheck

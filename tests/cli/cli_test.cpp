@@ -210,6 +210,46 @@ TEST_CASE("--baselines extends the table; a broken table is a usage error", "[cl
   ::unlink(table.c_str());
 }
 
+TEST_CASE("--baselines: only a regular file, bounded, sanely nested, with targets", "[cli]") {
+  std::string table = temp_path("hostile.json");
+  auto error_of = [&](const std::string& file) {
+    CommandResult result = run_command(shell_quote(PORTCHECK_BINARY) +
+                                       " --list-targets --baselines " + file + " 2>&1 >/dev/null");
+    CHECK(result.exit_code == 2);
+    return result.out;
+  };
+  CHECK(error_of("/tmp") == "portcheck: /tmp: cannot read the baseline table: is a directory\n");
+  CHECK(error_of("/dev/zero") ==
+        "portcheck: /dev/zero: cannot read the baseline table: not a regular file\n");
+  { std::ofstream(table) << std::string(1000000, '[') << std::string(1000000, ']'); }
+  CHECK(error_of(table) == "portcheck: " + table + ": nested deeper than 128 levels\n");
+  ::truncate(table.c_str(), 67108865);
+  CHECK(error_of(table) ==
+        "portcheck: " + table + ": cannot read the baseline table: larger than 64 MiB\n");
+  // A replacement of no targets would pass every file.
+  {
+    std::ofstream(table) << R"({"schema_version": 1, "table_date": "2026-11-25",
+                               "replace": true, "targets": []})";
+  }
+  CHECK(error_of(table) == "portcheck: " + table + ": the table has no targets\n");
+  auto bundled = nlohmann::json::parse(portcheck("--list-targets --format json").out);
+  nlohmann::json twice = bundled;
+  twice["targets"] = {bundled["targets"][0], bundled["targets"][0]};
+  { std::ofstream(table) << twice.dump(); }
+  CHECK(error_of(table) == "portcheck: " + table + ": target \"centos-7\" appears twice\n");
+  nlohmann::json nameless = bundled;
+  nameless["targets"] = {bundled["targets"][0]};
+  nameless["targets"][0].erase("id");
+  { std::ofstream(table) << nameless.dump(); }
+  CHECK(error_of(table) == "portcheck: " + table + ": target 1: key 'id' not found\n");
+  nameless["targets"][0]["id"] = "CentOS 7";
+  { std::ofstream(table) << nameless.dump(); }
+  CHECK(error_of(table) == "portcheck: " + table +
+                               ": target id \"CentOS 7\" is not of lower-case letters, digits, "
+                               "'.', '_' and '-'\n");
+  ::unlink(table.c_str());
+}
+
 }  // namespace portcheck::test
 
 namespace portcheck::test {
@@ -303,6 +343,48 @@ TEST_CASE("--exclude, symlink loops and the dependency tree", "[cli]") {
   CHECK(tree.out.find("[bundled]") != std::string::npos);
   CHECK(tree.out.find("libc.so.6 [system]") != std::string::npos);
   run_command("rm -rf " + dir);
+}
+
+TEST_CASE("parse errors are one escaped line, never a CI workflow command; exit 2", "[cli]") {
+  std::string binary = "timeout 60 " + shell_quote(PORTCHECK_BINARY);
+  const std::vector<std::vector<std::string>> hostile = {
+      {"--bogus\n::error::opt", "x"},
+      {"--format", "x\n::error::fmt", "x"},
+      {"-j", "1\n::error::j", "x"},
+      {"diff", "--x\n::error::d", "a", "b"},
+      {"diff", "--format", "x\n::error::df", "a", "b"},
+      {"baseline", "capture", "--x\n::error::b"},
+  };
+  for (const auto& args : hostile) {
+    std::string line;
+    for (const auto& arg : args) line += " " + shell_quote(arg);
+    CAPTURE(line);
+    auto result = run_command(binary + line + " 2>&1 >/dev/null");
+    CHECK(result.exit_code == 2);
+    CHECK(result.out.rfind("portcheck: ", 0) == 0);
+    CHECK(result.out.find("\\n::error::") != std::string::npos);
+    CHECK(std::count(result.out.begin(), result.out.end(), '\n') == 2);
+    CHECK(result.out.find("\nRun with --help for more information.\n") != std::string::npos);
+    CHECK(result.out.find("\n::") == std::string::npos);
+  }
+  // --help and --version print as before, and say so when stdout cannot take them.
+  for (const std::string args : {"--help", "--version", "diff --help", "baseline capture --help"}) {
+    CAPTURE(args);
+    auto shown = run_command(binary + " " + args + " 2>/dev/null");
+    CHECK(shown.exit_code == 0);
+    CHECK(!shown.out.empty());
+    auto full = run_command(binary + " " + args + " 2>&1 >/dev/full");
+    CHECK(full.exit_code == 4);
+    CHECK(full.out == "portcheck: stdout: cannot write the report: No space left on device\n");
+  }
+}
+
+TEST_CASE("baseline capture: a target that cannot be written exits 4", "[cli]") {
+  auto full = run_command("timeout 60 " + shell_quote(PORTCHECK_BINARY) +
+                          " baseline capture --root / 2>&1 >/dev/full");
+  CHECK(full.exit_code == 4);
+  CHECK(full.out.find("portcheck: stdout: cannot write the report: No space left on device\n") !=
+        std::string::npos);
 }
 
 }  // namespace portcheck::test

@@ -24,6 +24,12 @@ std::string scratch(const std::string& name) {
 
 void write(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
+// stderr alone, and the exit code.
+CommandResult stderr_in(const std::string& dir, const std::string& args) {
+  return run_command("cd " + shell_quote(dir) + " && " + shell_quote(PORTCHECK_BINARY) + " " +
+                     args + " 2>&1 >/dev/null");
+}
+
 }  // namespace
 
 TEST_CASE("SARIF: rules, one result per finding, locations, levels", "[cli]") {
@@ -56,7 +62,7 @@ TEST_CASE("GitHub annotations and the Markdown summary; several formats at once"
   CHECK(result.out.rfind("::error file=glibc-2.28,title=portcheck glibc-version (centos-7)::", 0) ==
         0);
   std::string markdown = read_text(dir + "/summary.md");
-  CHECK(markdown.find("| `glibc-2.28` | ❌ fail | 1 of 2 |") != std::string::npos);
+  CHECK(markdown.find("| <code>glibc-2.28</code> | ❌ fail | 1 of 2 |") != std::string::npos);
   CHECK(nlohmann::json::parse(read_text(dir + "/report.json"))["files"][0]["status"] == "fail");
   CHECK(nlohmann::json::parse(read_text(dir + "/report.sarif"))["version"] == "2.1.0");
   run_command("rm -rf " + dir);
@@ -136,6 +142,110 @@ TEST_CASE("diff: a raised glibc floor names its symbols and exits 1", "[cli]") {
       in_dir(PORTCHECK_FIXTURE_DIR, "diff -t rhel-8 --format json " + dir + "/old.json glibc-2.34");
   CHECK(saved.exit_code == 1);
   CHECK(nlohmann::json::parse(saved.out)["files"][0]["targets_lost"] == nlohmann::json({"rhel-8"}));
+  run_command("rm -rf " + dir);
+}
+
+TEST_CASE("config: misspelt or mistyped keys anywhere, and unreadable files, are usage errors",
+          "[cli]") {
+  std::string dir = scratch("config-keys");
+  run_command("cp " + shell_quote(fixture("glibc-2.28")) + " " + dir + "/");
+  auto error_with = [&](const std::string& config) {
+    write(dir + "/.portcheck.json", config);
+    CommandResult result = stderr_in(dir, "glibc-2.28");
+    CHECK(result.exit_code == 2);
+    return result.out;
+  };
+  std::string file = dir + "/.portcheck.json: ";
+  // Without the check, "traget" and "fiel" were ignored: the suppression covered every target.
+  CHECK(error_with(R"({"suppressions": [{"rule": "glibc-version", "traget": "centos-7",
+                      "reason": "r"}]})") ==
+        "portcheck: " + file + "suppression 1: unknown key \"traget\"\n");
+  CHECK(error_with(R"({"suppressions": [{"rule": "glibc-version", "fiel": "x*",
+                      "reason": "r"}]})") ==
+        "portcheck: " + file + "suppression 1: unknown key \"fiel\"\n");
+  CHECK(error_with(R"({"targets": "rhel-8"})") ==
+        "portcheck: " + file + "\"targets\" must be an array, not a string\n");
+  CHECK(
+      error_with(R"({"suppressions": [{"rule": "glibc-version", "target": 7, "reason": "r"}]})") ==
+      "portcheck: " + file + "suppression 1: \"target\" must be a string, not a number\n");
+  CHECK(error_with(R"({"baselines": ""})") ==
+        "portcheck: " + file + "\"baselines\" must name a file\n");
+  CHECK(error_with(R"({"baselines": "."})") ==
+        "portcheck: " + dir + "/.: cannot read the baseline table: is a directory\n");
+  CHECK(error_with(std::string(1000000, '[') + std::string(1000000, ']')) ==
+        "portcheck: " + file + "nested deeper than 128 levels\n");
+  auto zero = stderr_in(dir, "--config /dev/zero glibc-2.28");
+  CHECK(zero.exit_code == 2);
+  CHECK(zero.out == "portcheck: /dev/zero: cannot read the config file: not a regular file\n");
+  run_command("rm -rf " + dir);
+}
+
+TEST_CASE("diff: a saved report of the wrong shape is a usage error naming what is wrong",
+          "[cli]") {
+  std::string dir = scratch("diff-shape");
+  in_dir(PORTCHECK_FIXTURE_DIR, "--format json -t rhel-8 -o " + dir + "/good.json glibc-2.17");
+  nlohmann::json good = nlohmann::json::parse(read_text(dir + "/good.json"));
+  auto diff_with = [&](const std::string& report) {
+    write(dir + "/old.json", report);
+    CommandResult result =
+        stderr_in(PORTCHECK_FIXTURE_DIR, "diff -t rhel-8 " + dir + "/old.json glibc-2.34");
+    CHECK(result.exit_code == 2);
+    return result.out;
+  };
+  std::string prefix = "portcheck: " + dir + "/old.json: not a portcheck JSON report: ";
+  CHECK(diff_with(R"({"schema_version":1,"files":5})") ==
+        prefix + "files must be an array, not a number\n");
+  nlohmann::json number = good;
+  number["files"][0]["requirements"]["max"]["GLIBC"] = 2.34;
+  CHECK(diff_with(number.dump()) ==
+        prefix + "files[0].requirements.max.\"GLIBC\" must be a string, not a number\n");
+  nlohmann::json missing = good;
+  missing["files"][0].erase("requirements");
+  CHECK(diff_with(missing.dump()) == prefix + "files[0].requirements is missing\n");
+  CHECK(diff_with("{\"schema_version\":1,\"files\":[" + std::string(1000000, '[') +
+                  std::string(1000000, ']') + "]}") == prefix + "nested deeper than 128 levels\n");
+  CHECK(diff_with("{\"schema") == prefix +
+                                      "parse error at line 1, column 9: syntax error while parsing "
+                                      "object key - invalid string: missing closing quote; last "
+                                      "read: '\"schema'; expected string literal\n");
+  // Cut off past the limit, it is not read beyond 64 MiB.
+  write(dir + "/big.json", "{");
+  run_command("truncate -s 67108865 " + dir + "/big.json");
+  auto big = stderr_in(PORTCHECK_FIXTURE_DIR, "diff -t rhel-8 " + dir + "/big.json glibc-2.34");
+  CHECK(big.exit_code == 2);
+  CHECK(big.out.find(dir + "/big.json: cannot read the report: larger than 64 MiB\n") !=
+        std::string::npos);
+  auto fine = in_dir(PORTCHECK_FIXTURE_DIR, "diff -t rhel-8 " + dir + "/good.json glibc-2.34");
+  CHECK(fine.exit_code == 1);
+  run_command("rm -rf " + dir);
+}
+
+TEST_CASE("diff: output that cannot be written exits 4; a broken file on one side only exits 3",
+          "[cli]") {
+  std::string binary = "timeout 60 " + shell_quote(PORTCHECK_BINARY);
+  std::string same = shell_quote(fixture("glibc-2.28")) + " " + shell_quote(fixture("glibc-2.28"));
+  auto full = run_command(binary + " diff -t rhel-8 " + same + " 2>&1 >/dev/full");
+  CHECK(full.exit_code == 4);
+  CHECK(full.out == "portcheck: stdout: cannot write the report: No space left on device\n");
+  auto json = run_command(binary + " diff --format json -t rhel-8 " + same + " 2>&1 >/dev/full");
+  CHECK(json.exit_code == 4);
+  // With SIGPIPE ignored, a pipe closed before the diff is written is a failure too.
+  std::string dir = scratch("diff-outputs");
+  run_command("trap '' PIPE; (sleep 1; " + binary + " diff -t rhel-8 " + same + " 2>" + dir +
+              "/err; echo $? > " + dir + "/rc) | true");
+  CHECK(read_text(dir + "/rc") == "4\n");
+  CHECK(read_text(dir + "/err") == "portcheck: stdout: cannot write the report: Broken pipe\n");
+  // A file that could not be analysed counts on either side, paired or not.
+  run_command("cd " + dir + " && mkdir do dn && cp " + shell_quote(fixture("glibc-2.28")) +
+              " do/ok && cp do/ok dn/ok && cp " + shell_quote(fixture("truncated-half")) +
+              " do/broken");
+  auto only_old = run_command("cd " + dir + " && " + binary + " diff -t rhel-8 do dn 2>/dev/null");
+  CHECK(only_old.exit_code == 3);
+  CHECK(only_old.out.find("only in the old release: do/broken") != std::string::npos);
+  auto only_new = run_command("cd " + dir + " && " + binary + " diff -t rhel-8 dn do 2>/dev/null");
+  CHECK(only_new.exit_code == 3);
+  auto clean = run_command("cd " + dir + " && " + binary + " diff -t rhel-8 dn dn 2>/dev/null");
+  CHECK(clean.exit_code == 0);
   run_command("rm -rf " + dir);
 }
 

@@ -1,5 +1,6 @@
 // The table self-check on the bundled table, and the loader's handling of bad tables.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "portcheck/baseline.hpp"
 
@@ -75,8 +76,13 @@ TEST_CASE("a table with a missing fact or a duplicate id is refused", "[baseline
 
   TableResult twice =
       parse_baselines(table_with(std::string(kMinimalTarget) + "," + kMinimalTarget), "t");
-  REQUIRE(twice.table);
-  CHECK_FALSE(check_baselines(*twice.table).empty());
+  CHECK_FALSE(twice.table);
+  CHECK(twice.error == "t: target \"demo-1\" appears twice");
+  TableResult once = parse_baselines(table_with(kMinimalTarget), "t");
+  REQUIRE(once.table);
+  BaselineTable doubled = *once.table;
+  doubled.targets.push_back(doubled.targets.front());
+  CHECK(check_baselines(doubled) == std::vector<std::string>{"demo-1: duplicate id"});
 
   std::string bad_version = kMinimalTarget;
   bad_version.replace(bad_version.find(R"("2.31"})"), 6, R"("2.x")");
@@ -101,4 +107,60 @@ TEST_CASE("supported means not past end of support on the table date", "[baselin
   CHECK(is_supported(target, "2026-06-10"));
   target.end_of_support.reset();
   CHECK(is_supported(target, "2099-01-01"));
+}
+
+TEST_CASE("a table of no targets, or of a target without a usable id, is refused", "[baselines]") {
+  TableResult empty = parse_baselines(table_with(""), "t");
+  REQUIRE(empty.table);  // an extension may only update openssl_lines
+  CHECK(check_baselines(*empty.table) == std::vector<std::string>{"the table has no targets"});
+  CHECK(check_baselines(merge_baselines(bundled(), *empty.table)).empty());
+
+  std::string no_id = kMinimalTarget;
+  no_id.replace(no_id.find(R"("id")"), 4, R"("ID")");
+  TableResult missing = parse_baselines(table_with(no_id), "t");
+  CHECK(missing.error == "t: target 1: key 'id' not found");
+
+  for (const char* id : {"", "Demo", "-demo", "de mo", "@demo", "a,b", "a\nb"}) {
+    INFO(id);
+    std::string bad = kMinimalTarget;
+    bad.replace(bad.find(R"("demo-1")"), 8, nlohmann::json(id).dump());
+    TableResult parsed = parse_baselines(table_with(bad), "t");
+    REQUIRE(parsed.table);
+    auto problems = check_baselines(*parsed.table);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].find("is not of lower-case letters") != std::string::npos);
+    CHECK(problems[0].find('\n') == std::string::npos);
+  }
+}
+
+TEST_CASE("a table of the wrong shape is one line naming what is wrong", "[baselines]") {
+  auto error_of = [](const std::string& text) {
+    TableResult result = parse_baselines(text, "t.json");
+    CHECK_FALSE(result.table);
+    CHECK(result.error.find('\n') == std::string::npos);
+    return result.error;
+  };
+  CHECK(error_of("[]") == "t.json: the file must be an object, not an array");
+  CHECK(error_of(R"({"schema_version": "1"})") ==
+        "t.json: schema_version must be a number, not a string");
+  CHECK(error_of(R"({"schema_version": 2})") == "t.json: unsupported schema_version (expected 1)");
+  CHECK(error_of(R"({"schema_version": 1, "table_date": "2026-01-01", "replace": "yes",
+                     "targets": []})") == "t.json: replace must be true or false, not a string");
+  CHECK(error_of(R"({"schema_version": 1, "table_date": "2026-01-01", "targets": {}})") ==
+        "t.json: targets must be an array, not an object");
+  CHECK(error_of(R"({"schema_version": 1, "table_date": "2026-01-01", "targets": [5]})") ==
+        "t.json: target 1: it must be an object, not a number");
+  CHECK(error_of("{not json").rfind("t.json: parse error at line 1, column 3: syntax error", 0) ==
+        0);
+  std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  CHECK(error_of(R"({"schema_version": 1, "table_date": "2026-01-01", "targets": )" + deep + "}") ==
+        "t.json: nested deeper than 128 levels");
+}
+
+TEST_CASE("--baselines files are read only when regular and at most 64 MiB", "[baselines]") {
+  CHECK(read_baselines_file("/dev/zero").error ==
+        "/dev/zero: cannot read the baseline table: not a regular file");
+  CHECK(read_baselines_file("/").error == "/: cannot read the baseline table: is a directory");
+  CHECK(read_baselines_file("/nonexistent/t.json").error ==
+        "/nonexistent/t.json: cannot read the baseline table: No such file or directory");
 }

@@ -29,14 +29,26 @@ TEST_CASE("paths are normalised lexically, archive prefixes kept", "[release]") 
 
 TEST_CASE("search directories: $ORIGIN, $LIB, $PLATFORM; RUNPATH hides RPATH", "[release]") {
   Facts tool = file("dist/bin/tool", {}, {"$ORIGIN/../lib", "${ORIGIN}/../$LIB", "/usr/lib/x"});
-  CHECK(library_search_dirs(tool.path, tool.elf) == Paths{"dist/lib", "dist/lib64", "dist/lib"});
+  CHECK(library_search_dirs(tool) == Paths{"dist/lib", "dist/lib64"});  // each directory once
   Facts platform = file("/abs/bin/tool", {}, {}, {"$ORIGIN/$PLATFORM"});
-  CHECK(library_search_dirs(platform.path, platform.elf) == Paths{"/abs/bin/x86_64"});
+  CHECK(library_search_dirs(platform) == Paths{"/abs/bin/x86_64"});
   Facts both = file("bin/tool", {}, {"$ORIGIN/runpath"}, {"$ORIGIN/rpath"});
-  CHECK(library_search_dirs(both.path, both.elf) == Paths{"bin/runpath"});
+  CHECK(library_search_dirs(both) == Paths{"bin/runpath"});
   // inside an archive an absolute entry names the archive's own tree
   Facts member = file("pkg.deb!/usr/bin/tool", {}, {"/usr/lib/tool"});
-  CHECK(library_search_dirs(member.path, member.elf) == Paths{"pkg.deb!/usr/lib/tool"});
+  member.container = "pkg.deb!/";
+  CHECK(library_search_dirs(member) == Paths{"pkg.deb!/usr/lib/tool"});
+  // a RUNPATH made to hurt: 100,000 entries, searched once each and at most 256 directories
+  std::vector<std::string> many(50000, "$ORIGIN");
+  for (int i = 0; i < 50000; ++i) many.push_back("$ORIGIN/" + std::to_string(i));
+  Facts hostile = file("dist/bin/tool", {}, many);
+  Paths dirs = library_search_dirs(hostile);
+  CHECK(dirs.size() == 256);
+  CHECK(dirs.front() == "dist/bin");
+  CHECK(dirs.back() == "dist/bin/254");
+  // on disk a directory named "pkg!" is a directory: absolute entries are the system's
+  Facts on_disk = file("pkg!/usr/bin/tool", {}, {"/usr/lib/tool", "$ORIGIN/../lib"});
+  CHECK(library_search_dirs(on_disk) == Paths{"pkg!/usr/lib"});
 }
 
 TEST_CASE("a bundled library is found through RUNPATH, and through its symlink", "[release]") {
@@ -48,7 +60,8 @@ TEST_CASE("a bundled library is found through RUNPATH, and through its symlink",
   CHECK(tool.bundled == Paths{"libnew.so.1"});
   CHECK(tool.bundled_paths == Paths{"r/lib/libnew.so.1.0.0"});
   CHECK(lib.bundled.empty());
-  CHECK(bundled_closure(tool, {&tool, &lib, &stray}) == std::vector<const Facts*>{&lib});
+  CHECK(bundled_closure(tool, index_release({&tool, &lib, &stray})) ==
+        std::vector<const Facts*>{&lib});
 }
 
 TEST_CASE("without RPATH or RUNPATH nothing beside the file is found", "[release]") {
@@ -64,5 +77,5 @@ TEST_CASE("libraries that need each other do not loop", "[release]") {
   Facts b = file("r/libb.so", {"liba.so"}, {"$ORIGIN"});
   std::vector<Facts*> files{&a, &b};
   resolve_release(files);
-  CHECK(bundled_closure(a, {&a, &b}) == std::vector<const Facts*>{&b});
+  CHECK(bundled_closure(a, index_release({&a, &b})) == std::vector<const Facts*>{&b});
 }

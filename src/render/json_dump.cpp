@@ -1,0 +1,42 @@
+#include "json_dump.hpp"
+
+#include "portcheck/escape.hpp"
+
+namespace portcheck {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+bool keys_plain(const Json& object) {
+  for (auto it = object.begin(); it != object.end(); ++it) {
+    if (escape_json(it.key()) != it.key()) return false;
+  }
+  return true;
+}
+
+void escape_strings(Json& value) {
+  if (value.is_string()) {
+    value = escape_json(value.get_ref<const std::string&>());
+    return;
+  }
+  // A number or a boolean iterates over itself in nlohmann/json: only containers are walked.
+  if (!value.is_array() && !value.is_object()) return;
+  for (auto& item : value) escape_strings(item);
+  // Keys are names from the input too (libraries in `versions`): rebuilt only when one changes.
+  if (!value.is_object() || keys_plain(value)) return;
+  Json escaped = Json::object();
+  for (auto it = value.begin(); it != value.end(); ++it) {
+    escaped[escape_json(it.key())] = std::move(it.value());
+  }
+  value = std::move(escaped);
+}
+
+}  // namespace
+
+std::string dump_escaped(Json document) {
+  escape_strings(document);
+  // After escape_json every string is UTF-8; `replace` only guards against a bug here.
+  return json_for_log(document.dump(2, ' ', false, Json::error_handler_t::replace)) + "\n";
+}
+
+}  // namespace portcheck
