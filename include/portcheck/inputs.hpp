@@ -42,6 +42,11 @@ constexpr size_t kLoadCostFactor = 3;
 // is smaller.
 constexpr size_t kDefaultMemoryBudget = size_t{4} << 30;
 
+// The largest file (or archive member) a budget lets the run analyse.
+constexpr size_t largest_analysable(size_t memory_budget) {
+  return memory_budget / kLoadCostFactor;
+}
+
 struct WalkOptions {
   std::vector<std::string> excludes;  // globs, matched against the path and the base name
   // An archive member is read only while it holds at most a kLoadCostFactor-th of this.

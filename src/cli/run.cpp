@@ -7,7 +7,6 @@
 
 #include <cstdio>
 #include <deque>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -50,7 +49,7 @@ std::string mebibytes(size_t bytes) { return std::to_string(bytes >> 20) + " MiB
 // anyway is an error of that file, and the run goes on.
 Result<Facts> analyse(const InputItem& item, size_t memory_budget) {
   if (item.error) return *item.error;
-  if (item.bytes.size() > memory_budget / kLoadCostFactor) {
+  if (item.bytes.size() > largest_analysable(memory_budget)) {
     return FileError{item.path, ErrorKind::out_of_memory,
                      "analysing a file of " + mebibytes(item.bytes.size()) +
                          " needs more than the memory budget of " + mebibytes(memory_budget) +

@@ -101,12 +101,7 @@ enum class Member { read, skipped, failed, too_large, out_of_memory };
 // What a member may hold in memory: the bytes actually decompressed are counted, not the size
 // its header declares, and reading stops as soon as they pass the limit.
 size_t member_limit(const ArchiveContext& context) {
-  return context.options.memory_budget / kLoadCostFactor;
-}
-
-void append(std::vector<uint8_t>& bytes, const uint8_t* data, size_t size) {
-  // Grows geometrically from what was read, never from the declared size.
-  bytes.insert(bytes.end(), data, data + size);
+  return largest_analysable(context.options.memory_budget);
 }
 
 // ELF files and archives are read; a member shorter than the 512 bytes looked at first is
@@ -127,7 +122,8 @@ Member read_member(archive* reader, size_t limit, std::vector<uint8_t>& bytes) {
     if (got == 0) return checked || is_analysable(bytes) ? Member::read : Member::skipped;
     if (bytes.size() + static_cast<size_t>(got) > limit) return Member::too_large;
     try {
-      append(bytes, buffer, static_cast<size_t>(got));
+      // Grows geometrically from what was read, never from the declared size.
+      bytes.insert(bytes.end(), buffer, buffer + got);
     } catch (const std::bad_alloc&) {
       return Member::out_of_memory;
     }
@@ -218,14 +214,8 @@ void not_an_archive(const std::string& display, const ArchiveContext& context) {
     ++context.stats.skipped;
     return;
   }
-  context.sink(InputItem{display,
-                         context.release,
-                         "",
-                         {},
-                         FileError{display, ErrorKind::not_elf,
-                                   "neither an ELF file nor an archive of a known format"},
-                         "",
-                         ""});
+  member_error(display, ErrorKind::not_elf, "neither an ELF file nor an archive of a known format",
+               context);
 }
 
 void open_failed(archive* reader, const std::string& display, const ArchiveContext& context) {
@@ -251,13 +241,10 @@ bool read_members(archive* reader, const std::string& display, int depth,
     }
     std::string name = member_name(entry);
     if (record_alias(entry, display, name, context)) continue;
-    if (archive_entry_filetype(entry) == AE_IFDIR && !is_special_zip_member(reader, entry, name)) {
-      continue;
-    }
-    // Whatever the mode says, a member with data is what unzip and pip install as a file: a
-    // zip may mark a program as a device, a socket or a directory.
+    bool special = is_special_zip_member(reader, entry, name);
+    if (archive_entry_filetype(entry) == AE_IFDIR && !special) continue;
     std::string path = display + "!/" + name;
-    if (is_special_zip_member(reader, entry, name)) {
+    if (special) {
       member_error(path, ErrorKind::unsupported,
                    "the zip member's mode says device, FIFO or socket: unzip and pip install it "
                    "as a regular file, whose data libarchive does not hand over",

@@ -118,8 +118,7 @@ struct Walker {
         ++stats.excluded;
         continue;
       }
-      struct stat entry {
-      }, link{};
+      struct stat entry {};
       if (::stat(path.c_str(), &entry) != 0) {
         if (errno == EACCES)
           ++denied;
@@ -132,7 +131,7 @@ struct Walker {
         linked_dirs.emplace_back(path, entry);
       else if (S_ISDIR(entry.st_mode))
         directory(path, entry);
-      else if (S_ISREG(entry.st_mode) && !is_alias(path, entry, link))
+      else if (S_ISREG(entry.st_mode) && !is_alias(path, entry))
         file(path, false);
     }
     // A directory that can be listed but not searched: its entries are named but unchecked.
@@ -160,19 +159,16 @@ struct Walker {
   // A symlink whose target does not exist (or loops) names nothing: there is nothing to check.
   static bool is_dangling(const std::string& path) {
     int code = errno;
-    struct stat link {};
-    bool dangling = (code == ENOENT || code == ELOOP) && ::lstat(path.c_str(), &link) == 0 &&
-                    S_ISLNK(link.st_mode);
+    bool dangling = (code == ENOENT || code == ELOOP) && is_symlink(path);
     errno = code;
     return dangling;
   }
 
   // A symlink to a file inside the tree, or a second hard link, names a file analysed under its
   // own name: it is recorded as an alias for resolving NEEDED entries, not analysed twice.
-  bool is_alias(const std::string& path, const struct stat& info, struct stat& link) {
+  bool is_alias(const std::string& path, const struct stat& info) {
     DirId id{info.st_dev, info.st_ino};
-    bool symlink = ::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode);
-    if (symlink) {
+    if (is_symlink(path)) {
       std::string target = inside_tree(path);
       // Outside the tree, or inside a part of it --exclude leaves out: the real file is not
       // analysed under its own name, so it is analysed under the link's.
