@@ -30,9 +30,20 @@ def cell(text):
     return str(text).replace("|", "\\|")
 
 
+def phase_on(t, date):
+    """The phase running on `date`, worded as `portcheck --list-targets` does (current_phase and
+    phase_text of src/baselines/support.cpp and src/render/targets.cpp)."""
+    phases = t.get("support") or [{"phase": "standard", "until": t["end_of_support"], "paid": False}]
+    for p in phases:
+        if p["until"] is None or p["until"] >= date:
+            text = p["phase"] + (" (paid)" if p["paid"] else "")
+            return text + (" until " + p["until"] if p["until"] else ", rolling")
+    return "ended " + phases[-1]["until"]
+
+
 def render_table(doc):
-    head = ("| id | name | libc | GLIBCXX | CXXABI | GCC_ | kernel | OpenSSL (default; installable) | CA bundle | end of support |\n"
-            "|---|---|---|---|---|---|---|---|---|---|\n")
+    head = ("| id | name | libc | GLIBCXX | CXXABI | GCC_ | kernel | OpenSSL (default; installable) | CA bundle | end of support | phase on %s |\n"
+            "|---|---|---|---|---|---|---|---|---|---|---|\n") % doc["table_date"]
     rows = []
     for t in doc["targets"]:
         x = t["symbol_versions"].get("x86_64", {})
@@ -44,11 +55,13 @@ def render_table(doc):
         eos = t["end_of_support"] or "rolling"
         unconfirmed = any("unconfirmed" in s for s in collect_sources(t))
         name = t["name"] + (" ¹" if unconfirmed else "")
-        rows.append("| `%s` | %s | %s | %s | %s | %s | %s | %s | `%s` | %s |" % (
+        rows.append("| `%s` | %s | %s | %s | %s | %s | %s | %s | `%s` | %s | %s |" % (
             t["id"], cell(name), libc, x.get("GLIBCXX", "—"), x.get("CXXABI", "—"), x.get("GCC", "—"),
-            t["kernel"]["version"], cell(ssl), ca, eos))
+            t["kernel"]["version"], cell(ssl), ca, eos, cell(phase_on(t, doc["table_date"]))))
     foot = ("\n\nSymbol-version columns are the x86_64 maxima; `—` means no limit (musllinux) or no value. "
-            "Other architectures are in `data/baselines.json`.\n"
+            "Other architectures are in `data/baselines.json`. The last column is the support phase "
+            "running on the table date ([`support`](#support)); `(paid)` marks a paid extension, "
+            "which does not make the target supported.\n"
             "¹ at least one fact of this target is marked `unconfirmed` in its source string.\n")
     return head + "\n".join(rows) + foot
 

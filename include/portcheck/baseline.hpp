@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,15 +23,65 @@ struct AbsentLibrary {
   std::string note;
 };
 
+// What the table knows of one shared library of a target: the package that ships it and the
+// version definitions (.gnu.version_d, without the base entry) it exports, in file order.
+struct LibraryDetail {
+  std::string package;                // "" when not known
+  std::vector<std::string> versions;  // empty: the library defines no versions
+  // Set only for a set derived from the upstream version instead of read from the file: the
+  // versions known to be missing. Then a version in neither list is unknown, not missing.
+  std::optional<std::vector<std::string>> lacks;
+  std::string source;  // "" for the group's `details_source`
+};
+
+// How the target's list of libraries was made, and whether a library missing from it is
+// missing from the system. Only a "complete" inventory (a captured image) says so.
+struct Inventory {
+  std::string coverage;  // "complete", "package-list", "partial"
+  std::string image;     // the container image it stands for ("debian:12"), "" when none
+  std::string method;
+  std::string source;
+  bool complete() const { return coverage == "complete"; }
+};
+
+// Every library a release's official archive offers, as sorted "soname package" lines: the
+// bundled indexes hold thousands of entries, and a sorted text needs no parsing at start.
+class ArchiveIndex {
+ public:
+  ArchiveIndex() = default;
+  // `lines` must be sorted by soname, one "soname package" per line; nullopt-free: lines that
+  // are not of that shape are skipped.
+  explicit ArchiveIndex(std::string lines);
+  static ArchiveIndex from_map(const std::map<std::string, std::string>& packages);
+  std::optional<std::string> package_of(const std::string& soname) const;
+  std::map<std::string, std::string> entries() const;
+  size_t size() const { return starts_.size(); }
+  bool empty() const { return starts_.empty(); }
+
+ private:
+  std::string text_;
+  std::vector<size_t> starts_;  // offset of each well-formed line
+};
+
 // Highest version of each family (GLIBC, GLIBCXX, CXXABI, GCC) the target provides on one
 // architecture, as numbers.
 using FamilyMaxima = std::map<std::string, std::vector<int>>;
+
+// One phase of a target's support life (docs/baselines.md, `support`). A phase runs from the day
+// after the previous phase's `until` (the first from the release) to its own `until`.
+struct SupportPhase {
+  std::string phase;                 // standard, maintenance, lts, esm, ltss, els
+  std::optional<std::string> until;  // ISO date; none while the target is rolling
+  bool paid = false;                 // an extension bought on top of the release's normal terms
+  std::string source;
+};
 
 struct Target {
   std::string id, name, family, kind;         // kind: "distro" or "policy"
   std::string released;                       // ISO date
   std::optional<std::string> end_of_support;  // none for rolling releases
   std::string dates_source;
+  std::vector<SupportPhase> support;       // in order; empty when the table has none
   std::vector<std::string> architectures;  // x86_64, i686, aarch64, armv7l, ...
   std::string libc_flavour, libc_version, libc_source;
   std::map<std::string, FamilyMaxima> symbol_versions;  // architecture -> maxima
@@ -48,6 +99,14 @@ struct Target {
   std::string default_libraries_source;
   std::vector<LibraryOffer> installable;
   std::vector<AbsentLibrary> absent;
+  Inventory inventory;
+  std::map<std::string, LibraryDetail> library_details;  // soname -> detail
+  std::string library_details_source;
+  // Every library the release's official archive offers, when the table has the whole index;
+  // a soname missing from a non-empty index is in no package of the archive.
+  std::shared_ptr<const ArchiveIndex> archive;
+  std::string archive_index;  // the name of a bundled index (data/archive/<name>.txt), if one
+  std::string archive_source;
   bool whitelist_only = false;  // policies: what is not listed is not allowed
   std::string notes;
 };
@@ -71,6 +130,9 @@ struct TableResult {
   bool replace = false;  // the file asks to replace the bundled table, not extend it
 };
 
+// The archive indexes compiled into portcheck (data/archive/<name>.txt); "" for an unknown name.
+const char* bundled_archive_index(const std::string& name);
+
 // The table compiled into portcheck, and the date its facts were checked.
 TableResult bundled_baselines();
 const char* bundled_table_date();
@@ -83,6 +145,21 @@ BaselineTable merge_baselines(BaselineTable base, const BaselineTable& extension
 std::vector<std::string> check_baselines(const BaselineTable& table);
 
 const Target* find_target(const BaselineTable& table, const std::string& id);
+
+// The phase names of docs/baselines.md in their order of succession. `regular` phases are the
+// release's own life cycle (their end is `end_of_support`); `paid` ones are paid extensions.
+struct PhaseKind {
+  const char* name;
+  bool regular;
+  bool paid;
+};
+const std::vector<PhaseKind>& phase_kinds();
+const PhaseKind* find_phase_kind(const std::string& name);
+// The target's `support`, or for a table without one a single standard phase to end_of_support.
+std::vector<SupportPhase> support_phases(const Target& target);
+// The phase running on `on_date`: the first whose `until` is on or after it, or that is rolling.
+std::optional<SupportPhase> current_phase(const Target& target, const std::string& on_date);
+// The rule of @supported: on `on_date` a phase runs that is not a paid extension.
 bool is_supported(const Target& target, const std::string& on_date);
 
 // Architecture names differ between ELF (i386, arm) and distributions (i686, armv7l).

@@ -25,6 +25,54 @@ bool valid_id(const std::string& id) {
   return std::regex_match(id, pattern);
 }
 
+void check_inventory(const Target& t, std::vector<std::string>& problems);
+
+// Phases of the vocabulary, in its order, each ending after the one before; the regular ones
+// end where end_of_support says. The @supported rule (support.cpp) relies on all of it.
+void check_support(const Target& t, std::vector<std::string>& problems) {
+  if (t.support.empty()) return;  // the older layout: end_of_support alone
+  const auto& kinds = phase_kinds();
+  size_t last_rank = 0;
+  bool regular = false;
+  std::optional<std::string> regular_end;
+  for (size_t i = 0; i < t.support.size(); ++i) {
+    const SupportPhase& phase = t.support[i];
+    std::string where = "support[" + std::to_string(i) + "]";
+    const PhaseKind* kind = find_phase_kind(phase.phase);
+    size_t rank = kind ? static_cast<size_t>(kind - kinds.data()) : 0;
+    if (!kind) {
+      problems.push_back(t.id + ": " + where + ": unknown phase " + json_quoted(phase.phase) +
+                         " (standard, maintenance, lts, esm, ltss or els)");
+    } else {
+      require(
+          problems, phase.paid == kind->paid, t,
+          where + ": " + kind->name + " is " + (kind->paid ? "a paid" : "not a paid") + " phase");
+      require(problems, i > 0 || rank == 0, t, where + ": the first phase must be standard");
+      require(problems, i == 0 || rank > last_rank, t,
+              where + ": " + kind->name + " cannot follow " + kinds[last_rank].name);
+      if (kind->regular) {
+        regular = true;
+        regular_end = phase.until;
+      }
+      last_rank = rank;
+    }
+    require(problems, !phase.source.empty(), t, where + " has no source");
+    require(problems, !phase.until || iso_date(*phase.until), t,
+            where + ".until is not an ISO date");
+    const SupportPhase* before = i > 0 ? &t.support[i - 1] : nullptr;
+    require(problems, !before || before->until.has_value(), t,
+            where + " follows a rolling phase (until null)");
+    if (phase.until) {
+      const std::string& start = before && before->until ? *before->until : t.released;
+      require(problems, *phase.until > start, t,
+              where + " does not end after " + (before ? "the phase before it" : "the release"));
+    }
+  }
+  require(problems, !regular || regular_end == t.end_of_support, t,
+          "end_of_support must be the end of the last standard or maintenance phase (" +
+              regular_end.value_or("rolling") + ")");
+}
+
 void check_target(const Target& t, std::vector<std::string>& problems) {
   if (!valid_id(t.id)) {
     problems.push_back("target id " + json_quoted(t.id) +
@@ -36,6 +84,7 @@ void check_target(const Target& t, std::vector<std::string>& problems) {
   require(problems, iso_date(t.released), t, "released is not an ISO date");
   require(problems, !t.end_of_support || iso_date(*t.end_of_support), t,
           "end_of_support is not an ISO date");
+  check_support(t, problems);
   require(problems, !t.architectures.empty(), t, "no architectures");
   require(problems, t.libc_flavour == "glibc" || t.libc_flavour == "musl", t,
           "libc flavour must be glibc or musl");
@@ -70,6 +119,31 @@ void check_target(const Target& t, std::vector<std::string>& problems) {
     require(problems, !absent.source.empty(), t,
             json_quoted(absent.soname) + " (absent) has no source");
   }
+  check_inventory(t, problems);
+}
+
+// Families whose every distribution release must say how its list of libraries was made.
+bool needs_inventory(const Target& t) {
+  static const std::set<std::string> families{"debian", "ubuntu", "rhel", "amazonlinux", "alpine"};
+  return t.kind == "distro" && families.count(t.family) == 1;
+}
+
+void check_inventory(const Target& t, std::vector<std::string>& problems) {
+  const Inventory& inventory = t.inventory;
+  if (inventory.coverage.empty()) {
+    require(problems, !needs_inventory(t), t, "libraries.inventory is required for this family");
+  } else {
+    static const std::set<std::string> coverages{"complete", "package-list", "partial"};
+    require(problems, coverages.count(inventory.coverage) == 1, t,
+            "libraries.inventory.coverage must be complete, package-list or partial");
+    require(problems, !inventory.method.empty() && !inventory.source.empty(), t,
+            "libraries.inventory needs a method and a source");
+  }
+  for (const auto& [soname, detail] : t.library_details) {
+    require(problems, !detail.source.empty() || !t.library_details_source.empty(), t,
+            json_quoted(soname) + " (details) has no source");
+  }
+  require(problems, !t.archive || !t.archive_source.empty(), t, "libraries.archive has no source");
 }
 
 }  // namespace

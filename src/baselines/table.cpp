@@ -1,6 +1,8 @@
 // Reads the baseline table from JSON (schema: docs/baselines.schema.json, prose:
 // docs/baselines.md). nlohmann's exceptions stay inside this file.
+#include <algorithm>
 #include <set>
+#include <string_view>
 
 #include "portcheck/baseline.hpp"
 #include "portcheck/json_file.hpp"
@@ -38,6 +40,63 @@ void read_symbol_versions(const Json& json, Target& target) {
   target.symbol_versions_source = json.at("source").get<std::string>();
 }
 
+// Optional: a table of the older layout has only end_of_support (support_phases fills in).
+std::vector<SupportPhase> support_of(const Json& target) {
+  std::vector<SupportPhase> phases;
+  const Json* list = json_optional_member(target, "support", JsonKind::array, "");
+  for (size_t i = 0; list && i < list->size(); ++i) {
+    const Json& item = (*list)[i];
+    std::string where = "support[" + std::to_string(i) + "]";
+    json_require(item, JsonKind::object, where);
+    SupportPhase phase;
+    phase.phase = json_member(item, "phase", JsonKind::string, where).get<std::string>();
+    const Json& until = item.at("until");  // null: rolling
+    if (!until.is_null()) {
+      json_require(until, JsonKind::string, where + ".until");
+      phase.until = until.get<std::string>();
+    }
+    phase.paid = json_member(item, "paid", JsonKind::boolean, where).get<bool>();
+    phase.source = json_member(item, "source", JsonKind::string, where).get<std::string>();
+    phases.push_back(std::move(phase));
+  }
+  return phases;
+}
+
+void read_inventory(const Json& json, Target& target) {
+  Inventory& inventory = target.inventory;
+  inventory.coverage = json.at("coverage").get<std::string>();
+  inventory.image = json.value("image", "");
+  inventory.method = json.at("method").get<std::string>();
+  inventory.source = json.at("source").get<std::string>();
+}
+
+void read_details(const Json& json, Target& target) {
+  for (const auto& [soname, item] : json.items()) {
+    LibraryDetail detail;
+    detail.package = item.value("package", "");
+    detail.versions = item.value("versions", std::vector<std::string>{});
+    if (item.contains("lacks")) detail.lacks = item.at("lacks").get<std::vector<std::string>>();
+    detail.source = item.value("source", "");
+    target.library_details[soname] = std::move(detail);
+  }
+}
+
+// An index compiled into portcheck (`index`), or one written out in the table (`packages`).
+void read_archive(const Json& json, Target& target) {
+  target.archive_source = json.at("source").get<std::string>();
+  if (json.contains("index")) {
+    target.archive_index = json.at("index").get<std::string>();
+    std::string lines = bundled_archive_index(target.archive_index);
+    if (lines.empty()) {
+      throw std::runtime_error("no bundled archive index " + json_quoted(target.archive_index));
+    }
+    target.archive = std::make_shared<const ArchiveIndex>(std::move(lines));
+    return;
+  }
+  auto packages = json.at("packages").get<std::map<std::string, std::string>>();
+  target.archive = std::make_shared<const ArchiveIndex>(ArchiveIndex::from_map(packages));
+}
+
 void read_libraries(const Json& json, Target& target) {
   target.default_libraries = json.at("default").get<std::vector<std::string>>();
   target.default_libraries_source = json.at("default_source").get<std::string>();
@@ -46,6 +105,10 @@ void read_libraries(const Json& json, Target& target) {
     target.absent.push_back({item.at("soname").get<std::string>(),
                              item.at("source").get<std::string>(), item.value("note", "")});
   }
+  if (json.contains("inventory")) read_inventory(json.at("inventory"), target);
+  if (json.contains("details")) read_details(json.at("details"), target);
+  target.library_details_source = json.value("details_source", "");
+  if (json.contains("archive")) read_archive(json.at("archive"), target);
 }
 
 void read_tls(const Json& json, Target& target) {
@@ -69,6 +132,7 @@ Target read_target(const Json& json) {
   const Json& end = json.at("end_of_support");
   if (!end.is_null()) target.end_of_support = end.get<std::string>();
   target.dates_source = json.at("dates_source").get<std::string>();
+  target.support = support_of(json);
   target.architectures = json.at("architectures").get<std::vector<std::string>>();
   const Json& libc = json.at("libc");
   target.libc_flavour = libc.at("flavour").get<std::string>();
@@ -114,6 +178,60 @@ std::vector<SupportLine> read_openssl_lines(const Json& json) {
 }
 
 }  // namespace
+
+ArchiveIndex::ArchiveIndex(std::string lines) : text_(std::move(lines)) {
+  for (size_t at = 0; at < text_.size();) {
+    size_t end = text_.find('\n', at);
+    if (end == std::string::npos) end = text_.size();
+    size_t space = text_.find(' ', at);
+    if (space > at && space + 1 < end) starts_.push_back(at);
+    at = end + 1;
+  }
+  // Lookups search; a hand-edited index out of order must not make entries disappear.
+  auto by_soname = [&](size_t a, size_t b) {
+    return std::string_view(text_).substr(a, text_.find(' ', a) - a) <
+           std::string_view(text_).substr(b, text_.find(' ', b) - b);
+  };
+  if (!std::is_sorted(starts_.begin(), starts_.end(), by_soname)) {
+    std::stable_sort(starts_.begin(), starts_.end(), by_soname);
+  }
+}
+
+ArchiveIndex ArchiveIndex::from_map(const std::map<std::string, std::string>& packages) {
+  std::string lines;
+  for (const auto& [soname, package] : packages) {
+    // A name with a space or a line break could not be told apart from the next field.
+    if (soname.find_first_of(" \n") != std::string::npos ||
+        package.find_first_of(" \n") != std::string::npos || soname.empty() || package.empty()) {
+      throw std::runtime_error("archive entry " + json_quoted(soname) +
+                               " is not a soname and a package name");
+    }
+    lines += soname + " " + package + "\n";
+  }
+  return ArchiveIndex(std::move(lines));
+}
+
+std::optional<std::string> ArchiveIndex::package_of(const std::string& soname) const {
+  auto key = [&](size_t start) {
+    return std::string_view(text_).substr(start, text_.find(' ', start) - start);
+  };
+  auto found =
+      std::lower_bound(starts_.begin(), starts_.end(), soname,
+                       [&](size_t start, const std::string& name) { return key(start) < name; });
+  if (found == starts_.end() || key(*found) != soname) return std::nullopt;
+  size_t from = *found + soname.size() + 1;
+  return text_.substr(from, text_.find('\n', from) - from);
+}
+
+std::map<std::string, std::string> ArchiveIndex::entries() const {
+  std::map<std::string, std::string> out;
+  for (size_t start : starts_) {
+    size_t space = text_.find(' ', start);
+    size_t end = text_.find('\n', space);
+    out.emplace(text_.substr(start, space - start), text_.substr(space + 1, end - space - 1));
+  }
+  return out;
+}
 
 TableResult parse_baselines(const std::string& json_text, const std::string& origin) {
   BaselineTable table;
@@ -171,11 +289,6 @@ const Target* find_target(const BaselineTable& table, const std::string& id) {
     if (target.id == id) return &target;
   }
   return nullptr;
-}
-
-// ISO dates compare correctly as strings.
-bool is_supported(const Target& target, const std::string& on_date) {
-  return !target.end_of_support || *target.end_of_support >= on_date;
 }
 
 std::string distro_architecture(const std::string& elf_machine) {

@@ -1,6 +1,7 @@
 #include "c_library.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <sstream>
 
 #include "libraries.hpp"
@@ -95,6 +96,50 @@ std::optional<std::vector<int>> highest_defined(const ElfFacts& elf, const std::
     if (!highest || compare_numbers(version.numbers, *highest) > 0) highest = version.numbers;
   }
   return highest;
+}
+
+namespace {
+
+// "2.36" from "... release version 2.36." or "... release version 2.31, by Roland McGrath";
+// at most two or three numbers, as glibc numbers its releases.
+std::optional<std::string> version_after(const std::string& text, size_t at) {
+  size_t end = at;
+  while (end < text.size() &&
+         (std::isdigit(static_cast<unsigned char>(text[end])) || text[end] == '.')) {
+    ++end;
+  }
+  std::string version = text.substr(at, end - at);
+  while (!version.empty() && version.back() == '.') version.pop_back();
+  auto numbers = parse_dotted(version);
+  if (!numbers || numbers->size() < 2 || numbers->size() > 3) return std::nullopt;
+  return version;
+}
+
+}  // namespace
+
+std::optional<GlibcRelease> glibc_release(const RootFs& fs, const std::string& path) {
+  if (auto bytes = read_file(fs, path)) {
+    const std::string text(bytes->begin(), bytes->end());
+    const std::string banner = "GNU C Library";
+    const std::string marker = "release version ";
+    for (size_t at = text.find(banner); at != std::string::npos; at = text.find(banner, at + 1)) {
+      size_t line_end = text.find_first_of(std::string("\n\0", 2), at);
+      size_t found = text.find(marker, at);
+      if (found == std::string::npos || found > line_end) continue;
+      if (auto version = version_after(text, found + marker.size())) {
+        return GlibcRelease{*version,
+                            "\"release version " + *version + "\" in the banner of " + path};
+      }
+    }
+  }
+  auto file = resolve(fs, path);
+  std::string name = file ? file->substr(file->rfind('/') + 1) : "";
+  if (starts_with(name, "libc-") && ends_with(name, ".so")) {
+    if (auto version = version_after(name, 5)) {
+      return GlibcRelease{*version, path + " is " + *file};
+    }
+  }
+  return std::nullopt;
 }
 
 std::optional<std::string> musl_version_from_apk(const RootFs& fs) {

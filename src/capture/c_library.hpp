@@ -27,6 +27,14 @@ std::optional<CLibrary> find_c_library(const RootFs& fs, const std::string& pref
 // The highest numbered version a library defines in one family (GLIBC, GLIBCXX, CXXABI, GCC).
 std::optional<std::vector<int>> highest_defined(const ElfFacts& elf, const std::string& family);
 
+// glibc's release version, from the banner every libc.so.6 carries ("... release version
+// 2.36.") or else its file name (libc-2.31.so), with the evidence for the source.
+struct GlibcRelease {
+  std::string version;
+  std::string evidence;
+};
+std::optional<GlibcRelease> glibc_release(const RootFs& fs, const std::string& path);
+
 // musl's version from the apk database (/lib/apk/db/installed, package "musl"), as x.y.z.
 std::optional<std::string> musl_version_from_apk(const RootFs& fs);
 

@@ -87,9 +87,17 @@ bool capture_libc(const Context& c, const CLibrary& libc, Target& t) {
   if (libc.flavour == "glibc") {
     auto glibc = capture::highest_defined(libc.elf, "GLIBC");
     if (!glibc) return false;
+    // A release without new symbols (2.31 defines none beyond GLIBC_2.30) has no node of its
+    // own, so the version comes from the library's banner or file name.
+    if (auto release = capture::glibc_release(c.fs, libc.path)) {
+      t.libc_version = release->version;
+      t.libc_source = release->evidence + "; " + c.from;
+      return true;
+    }
     t.libc_version = dotted(*glibc);
-    t.libc_source =
-        "GLIBC_" + t.libc_version + ", the highest version " + libc.path + " defines; " + c.from;
+    t.libc_source = "unconfirmed: GLIBC_" + t.libc_version + ", the highest version " + libc.path +
+                    " defines (it has no version banner and no versioned name); " + c.from;
+    c.notes.push_back("the glibc version is the highest symbol version, which may be older");
     return true;
   }
   if (auto version = capture::musl_version_from_apk(c.fs)) {
@@ -222,17 +230,57 @@ void capture_ca(const Context& c, Target& t) {
   t.ca_source = "the known CA bundle files and directories present; " + c.from;
 }
 
+// The loader's directories: ld.so.conf's (through its cache) and then the default ones.
+std::vector<std::string> library_directories(const Context& c,
+                                             const std::vector<std::string>& dirs) {
+  std::vector<std::string> all = capture::configured_directories(c.fs);
+  for (const auto& dir : dirs) {
+    if (std::find(all.begin(), all.end(), dir) == all.end()) all.push_back(dir);
+  }
+  return all;
+}
+
+void capture_library_details(const Context& c, const std::vector<capture::PresentLibrary>& found,
+                             Target& t) {
+  std::vector<std::string> files;
+  for (const auto& library : found) files.push_back(library.file);
+  auto packages = capture::packages_of(c.fs, files);
+  size_t owned = 0;
+  for (const auto& library : found) {
+    LibraryDetail& detail = t.library_details[library.soname];
+    auto package = packages.find(library.file);
+    if (package != packages.end()) detail.package = package->second, ++owned;
+    detail.versions = library.versions;
+  }
+  t.library_details_source =
+      "the version definitions (.gnu.version_d) of each library file, and the package whose "
+      "file list (dpkg's info/*.list, apk's installed database) names it; " +
+      c.from;
+  if (owned < found.size()) {
+    c.notes.push_back(std::to_string(found.size() - owned) +
+                      " libraries belong to no package of the root's package database");
+  }
+}
+
 void capture_libraries(const Context& c, const CLibrary& libc, const std::vector<std::string>& dirs,
                        Target& t) {
-  t.default_libraries = capture::present_sonames(c.fs, dirs, libc.elf.machine);
+  std::vector<std::string> searched = library_directories(c, dirs);
+  auto found = capture::present_libraries(c.fs, searched, libc.elf.machine);
+  for (const auto& library : found) t.default_libraries.push_back(library.soname);
   std::string extra;
   if (libc.flavour == "musl") {
     // musl's loader answers a NEEDED libc.so itself; musl-gcc links programs against that name.
     t.default_libraries.insert(t.default_libraries.begin(), "libc.so");
     extra = "; libc.so, which musl's loader provides itself";
   }
-  t.default_libraries_source = "the sonames of the " + libc.arch + " libraries in " + joined(dirs) +
-                               " (files named by their own DT_SONAME)" + extra + "; " + c.from;
+  t.default_libraries_source = "the sonames of the " + libc.arch + " libraries in " +
+                               joined(searched) + " (files named by their own DT_SONAME)" + extra +
+                               "; " + c.from;
+  capture_library_details(c, found, t);
+  t.inventory = {"complete", "",
+                 "every shared library the loader finds in the root's library directories "
+                 "(ld.so.conf and the default ones), by DT_SONAME",
+                 c.from};
   for (const auto& soname : t.default_libraries) {
     if (soname.rfind("libssl.so", 0) == 0 || soname.rfind("libcrypto.so", 0) == 0) {
       t.openssl_default.push_back(soname);

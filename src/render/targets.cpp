@@ -44,15 +44,65 @@ Json symbol_versions_json(const Target& t) {
   return versions;
 }
 
+Json inventory_json(const Inventory& inventory) {
+  Json out{{"coverage", inventory.coverage}};
+  if (!inventory.image.empty()) out["image"] = inventory.image;
+  out["method"] = inventory.method;
+  out["source"] = inventory.source;
+  return out;
+}
+
+Json details_json(const std::map<std::string, LibraryDetail>& details) {
+  Json out = Json::object();
+  for (const auto& [soname, detail] : details) {
+    Json item = Json::object();
+    if (!detail.package.empty()) item["package"] = detail.package;
+    item["versions"] = detail.versions;
+    if (detail.lacks) item["lacks"] = *detail.lacks;
+    if (!detail.source.empty()) item["source"] = detail.source;
+    out[soname] = item;
+  }
+  return out;
+}
+
 Json libraries_json(const Target& t) {
   Json absent = Json::array();
   for (const auto& a : t.absent) {
     absent.push_back({{"soname", a.soname}, {"source", a.source}, {"note", a.note}});
   }
-  return Json{{"default", t.default_libraries},
-              {"default_source", t.default_libraries_source},
-              {"installable", offers_json(t.installable)},
-              {"absent", absent}};
+  Json out{{"default", t.default_libraries}, {"default_source", t.default_libraries_source}};
+  if (!t.inventory.coverage.empty()) out["inventory"] = inventory_json(t.inventory);
+  if (!t.library_details.empty()) {
+    out["details"] = details_json(t.library_details);
+    out["details_source"] = t.library_details_source;
+  }
+  out["installable"] = offers_json(t.installable);
+  out["absent"] = absent;
+  if (t.archive && !t.archive_index.empty()) {
+    out["archive"] = {{"index", t.archive_index}, {"source", t.archive_source}};
+  } else if (t.archive) {
+    out["archive"] = {{"packages", t.archive->entries()}, {"source", t.archive_source}};
+  }
+  return out;
+}
+
+Json support_json(const std::vector<SupportPhase>& phases) {
+  Json list = Json::array();
+  for (const auto& p : phases) {
+    list.push_back({{"phase", p.phase},
+                    {"until", p.until ? Json(*p.until) : Json()},
+                    {"paid", p.paid},
+                    {"source", p.source}});
+  }
+  return list;
+}
+
+// "lts until 2028-06-30", "esm (paid) until 2030-04-02", "standard, rolling", "ended 2024-06-30".
+std::string phase_text(const Target& t, const std::string& on_date) {
+  auto phase = current_phase(t, on_date);
+  if (!phase) return "ended " + support_phases(t).back().until.value_or("");
+  std::string text = phase->phase + (phase->paid ? " (paid)" : "");
+  return phase->until ? text + " until " + *phase->until : text + ", rolling";
 }
 
 }  // namespace
@@ -61,6 +111,7 @@ Json target_json(const Target& t, const std::string& table_date) {
   Json interpreters = Json::object();
   for (const auto& [arch, path] : t.interpreters) interpreters[arch] = path;
   interpreters["source"] = t.interpreters_source;
+  auto phase = current_phase(t, table_date);
   Json out{{"id", t.id},
            {"name", t.name},
            {"family", t.family},
@@ -68,8 +119,12 @@ Json target_json(const Target& t, const std::string& table_date) {
            {"released", t.released},
            {"end_of_support", t.end_of_support ? Json(*t.end_of_support) : Json()},
            {"supported", is_supported(t, table_date)},
-           {"dates_source", t.dates_source},
-           {"architectures", t.architectures},
+           {"current_phase", phase ? Json(phase->phase) : Json()},
+           {"dates_source", t.dates_source}};
+  // A table of the older layout has no `support`; it is not made up on the way out.
+  if (!t.support.empty()) out["support"] = support_json(t.support);
+  out.update(
+      Json{{"architectures", t.architectures},
            {"libc",
             {{"flavour", t.libc_flavour}, {"version", t.libc_version}, {"source", t.libc_source}}},
            {"symbol_versions", symbol_versions_json(t)},
@@ -82,7 +137,7 @@ Json target_json(const Target& t, const std::string& table_date) {
            {"ca", {{"files", t.ca_files}, {"dirs", t.ca_dirs}, {"source", t.ca_source}}},
            {"interpreters", interpreters},
            {"libraries", libraries_json(t)},
-           {"whitelist_only", t.whitelist_only}};
+           {"whitelist_only", t.whitelist_only}});
   if (!t.notes.empty()) out["notes"] = t.notes;
   return out;
 }
@@ -90,16 +145,17 @@ Json target_json(const Target& t, const std::string& table_date) {
 std::string render_targets_text(const BaselineTable& table) {
   const char* row = "{:<20} {:<36} {:<12} {:<9} {:<9} {:<10} {}\n";
   std::string out =
-      fmt::format(row, "id", "name", "libc", "GLIBCXX", "GCC", "supported", "end of support");
+      fmt::format(row, "id", "name", "libc", "GLIBCXX", "GCC", "supported", "support phase");
   for (const auto& t : table.targets) {
     // A table given with --baselines may hold any string, control characters included.
     out += fmt::format(row, escape_text(t.id), escape_text(t.name),
                        escape_text(t.libc_flavour + " " + t.libc_version), x86_max(t, "GLIBCXX"),
                        x86_max(t, "GCC"), is_supported(t, table.table_date) ? "yes" : "no",
-                       escape_text(t.end_of_support.value_or("rolling")));
+                       escape_text(phase_text(t, table.table_date)));
   }
   out += fmt::format(
-      "\n{} targets; supported = not past end of support on the table date, {}.\n"
+      "\n{} targets; support phase = the phase running on the table date, {}; supported = one "
+      "runs and is not a paid extension.\n"
       "GLIBCXX and GCC are the x86_64 maxima; `--list-targets --format json` gives every fact "
       "with its source.\n",
       table.targets.size(), escape_text(table.table_date));

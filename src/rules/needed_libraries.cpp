@@ -35,14 +35,106 @@ bool provided_by_libc(const Target& target, const std::string& soname) {
   return soname.rfind("ld-linux", 0) == 0 || soname.rfind("ld64.so", 0) == 0;
 }
 
+// The file's first RUNPATH (else RPATH) entry relative to its own directory: the file expects
+// libraries of the release there.
+std::optional<std::string> origin_path(const Facts& facts) {
+  const auto& paths = facts.elf.runpath.empty() ? facts.elf.rpath : facts.elf.runpath;
+  for (const auto& path : paths) {
+    if (path.find("$ORIGIN") != std::string::npos || path.find("${ORIGIN}") != std::string::npos) {
+      return path;
+    }
+  }
+  return std::nullopt;
+}
+
+// Whether any target of the table lists `soname`: in an image, an archive, a policy's list.
+bool known_anywhere(const BaselineTable& table, const std::string& soname) {
+  for (const auto& t : table.targets) {
+    if (listed(t.default_libraries, soname) || listed(t.openssl_default, soname) ||
+        offer_for(t.installable, soname) || offer_for(t.openssl_installable, soname) ||
+        t.library_details.count(soname) == 1 || (t.archive && t.archive->package_of(soname))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// How a package is installed on the target's family, as the user would type it.
+std::string install_command(const Target& target, const std::string& package) {
+  const std::string& family = target.family;
+  if (family == "debian" || family == "ubuntu") return "apt-get install " + package;
+  if (family == "alpine") return "apk add " + package;
+  if (family == "sles" || family == "opensuse") return "zypper install " + package;
+  if (family == "arch") return "pacman -S " + package;
+  bool yum = target.id == "centos-7" || target.id == "amazonlinux-2";
+  if (family == "rhel" || family == "fedora" || family == "amazonlinux") {
+    return (yum ? "yum install " : "dnf install ") + package;
+  }
+  return "install package " + package;
+}
+
+// The package that installs `soname` on the target: one the table names, else the archive's.
+std::optional<std::string> package_for(const Target& target, const std::string& soname) {
+  const LibraryOffer* offer = offer_for(target.installable, soname);
+  if (!offer) offer = offer_for(target.openssl_installable, soname);
+  if (offer) return offer->package;
+  if (target.archive) return target.archive->package_of(soname);
+  return std::nullopt;
+}
+
+std::string image_name(const Target& target) {
+  return target.inventory.image.empty() ? target.id + " base image"
+                                        : target.inventory.image + " image";
+}
+
+// The table lists every library of the target's image: one it lacks is missing there.
+Finding missing_from_image(const Target& target, const std::string& soname,
+                           const std::optional<std::string>& package, const std::string& bundle,
+                           const char* rule) {
+  if (package) {
+    std::string install = install_command(target, *package);
+    return Finding{rule,
+                   Severity::warn,
+                   fmt::format("needs {}: not in the {}; {}", soname, image_name(target), install),
+                   fmt::format("document `{}` as a dependency, or {}", *package, bundle),
+                   {soname}};
+  }
+  if (target.archive) {
+    return Finding{rule,
+                   Severity::fail,
+                   fmt::format("needs {}: not in the {}, and no package of {} provides it", soname,
+                               image_name(target), target.id),
+                   bundle,
+                   {soname}};
+  }
+  return Finding{rule,
+                 Severity::warn,
+                 fmt::format("needs {}: not in the {}; the table does not know a package of {} "
+                             "that provides it",
+                             soname, image_name(target), target.id),
+                 "check that the target's repositories provide it (and document the package), "
+                 "or " +
+                     bundle,
+                 {soname}};
+}
+
 }  // namespace
 
 std::optional<Finding> library_finding(const Facts& facts, const Target& target,
-                                       const std::string& soname, const char* rule,
-                                       const std::string& extra_hint) {
+                                       const BaselineTable& table, const std::string& soname,
+                                       const char* rule, const std::string& extra_hint) {
   if (listed(facts.bundled, soname) || provided_by_libc(target, soname)) return std::nullopt;
   if (listed(target.default_libraries, soname) || listed(target.openssl_default, soname)) {
     return std::nullopt;
+  }
+  if (auto origin = origin_path(facts); origin && !known_anywhere(table, soname)) {
+    return Finding{rule,
+                   Severity::fail,
+                   fmt::format("needs {}, which is not in the release (RUNPATH {} points into "
+                               "it) and which no target of the table provides",
+                               soname, *origin),
+                   fmt::format("ship {} in the release where {} finds it", soname, *origin),
+                   {soname}};
   }
   std::string bundle = extra_hint + fmt::format(
                                         "bundle {} with the release (beside the binary, found "
@@ -63,14 +155,14 @@ std::optional<Finding> library_finding(const Facts& facts, const Target& target,
                    bundle,
                    {soname}};
   }
-  const LibraryOffer* offer = offer_for(target.installable, soname);
-  if (!offer) offer = offer_for(target.openssl_installable, soname);
-  if (offer) {
+  std::optional<std::string> package = package_for(target, soname);
+  if (target.inventory.complete()) return missing_from_image(target, soname, package, bundle, rule);
+  if (package) {
     return Finding{rule,
                    Severity::warn,
                    fmt::format("needs {}, not installed by default on {}: package {}", soname,
-                               target.id, offer->package),
-                   fmt::format("document `{}` as a dependency, or {}", offer->package, bundle),
+                               target.id, *package),
+                   fmt::format("document `{}` as a dependency, or {}", *package, bundle),
                    {soname}};
   }
   // Not bundled and not known to be installed: out of the box the loader will not find it.
@@ -85,12 +177,12 @@ std::optional<Finding> library_finding(const Facts& facts, const Target& target,
 
 namespace {
 
-void check_needed_libraries(const Facts& facts, const Target& target, const BaselineTable&,
+void check_needed_libraries(const Facts& facts, const Target& target, const BaselineTable& table,
                             std::vector<Finding>& out) {
   if (wrong_libc(facts, target)) return;  // libc-flavour already fails; sonames would be noise
   for (const auto& soname : facts.elf.needed) {
     if (!tls_stack_of_soname(soname).empty()) continue;  // the tls-library rule speaks for these
-    if (auto finding = library_finding(facts, target, soname, "needed-library", "")) {
+    if (auto finding = library_finding(facts, target, table, soname, "needed-library", "")) {
       out.push_back(*finding);
     }
   }

@@ -7,7 +7,8 @@ namespace rules {
 extern const Rule kArchitectureRule, kLibcFlavourRule, kInterpreterRule, kGlibcVersionRule,
     kGlibcPrivateRule, kLibstdcxxVersionRule, kLibgccVersionRule, kNeededLibraryRule, kIsaLevelRule,
     kKernelRule, kRpathBuildPathRule, kStaticNssRule, kTlsLibraryRule, kCaBundleRule,
-    kOpenssldirRule, kOpensslSupportRule, kRelrRule, kExecStackRule, kMuslGlibcVersionsRule;
+    kOpenssldirRule, kOpensslSupportRule, kRelrRule, kExecStackRule, kMuslGlibcVersionsRule,
+    kLibraryVersionRule;
 }  // namespace rules
 
 const std::vector<Rule>& all_rules() {
@@ -25,6 +26,7 @@ const std::vector<Rule>& all_rules() {
       rules::kRelrRule,
       rules::kNeededLibraryRule,
       rules::kTlsLibraryRule,
+      rules::kLibraryVersionRule,
       rules::kIsaLevelRule,
       rules::kKernelRule,
       rules::kExecStackRule,

@@ -31,10 +31,11 @@ std::string hint_static_build(const Facts& facts);
 std::string family_display(const std::string& family);
 
 // Whether a NEEDED soname is on the target: nothing when it is (or the release bundles it), else
-// a finding of `rule`: warn when installable, fail when absent or not allowed, info when unknown.
+// a finding of `rule`: warn when installable or unknown, fail when absent, not allowed, missing
+// from a complete inventory and its archive, or a library of the release's own that is missing.
 // `extra_hint` leads the hint.
 std::optional<Finding> library_finding(const Facts& facts, const Target& target,
-                                       const std::string& soname, const char* rule,
-                                       const std::string& extra_hint);
+                                       const BaselineTable& table, const std::string& soname,
+                                       const char* rule, const std::string& extra_hint);
 
 }  // namespace portcheck::rules

@@ -21,11 +21,12 @@ std::string tls_hint(const Facts& facts) {
   return "link OpenSSL statically (mind its OPENSSLDIR), or ";
 }
 
-void check_tls_library(const Facts& facts, const Target& target, const BaselineTable&,
+void check_tls_library(const Facts& facts, const Target& target, const BaselineTable& table,
                        std::vector<Finding>& out) {
   if (wrong_libc(facts, target)) return;  // libc-flavour already fails
   for (const auto& soname : facts.tls.libraries) {
-    if (auto finding = library_finding(facts, target, soname, "tls-library", tls_hint(facts))) {
+    if (auto finding =
+            library_finding(facts, target, table, soname, "tls-library", tls_hint(facts))) {
       out.push_back(*finding);
     }
   }
@@ -54,6 +55,29 @@ std::string env_hint(const Facts& facts, const Target& target) {
   return "on " + target.id + " set " + short_list(parts, parts.size()) + ", or ";
 }
 
+// The imported function by which the file gives its TLS library a CA location of its own
+// (OpenSSL's and GnuTLS's), or "" when it leaves the library to its defaults.
+std::string own_ca_loader(const Facts& facts) {
+  static const char* const loaders[] = {"SSL_CTX_load_verify_locations",
+                                        "SSL_CTX_load_verify_file",
+                                        "SSL_CTX_load_verify_dir",
+                                        "X509_STORE_load_locations",
+                                        "X509_STORE_load_file",
+                                        "X509_STORE_load_path",
+                                        "gnutls_certificate_set_x509_trust_file",
+                                        "gnutls_certificate_set_x509_trust_dir"};
+  auto imported = [&](const std::string& name) {
+    auto same = [&](const ImportedSymbol& symbol) { return symbol.name == name; };
+    const auto& imports = facts.elf.imports;
+    return std::any_of(imports.begin(), imports.end(), same) ||
+           listed(facts.elf.unversioned_imports, name);
+  };
+  for (const char* loader : loaders) {
+    if (imported(loader)) return loader;
+  }
+  return "";
+}
+
 void check_ca_bundle(const Facts& facts, const Target& target, const BaselineTable&,
                      std::vector<Finding>& out) {
   const TlsFacts& tls = facts.tls;
@@ -66,8 +90,22 @@ void check_ca_bundle(const Facts& facts, const Target& target, const BaselineTab
     (there ? present : absent).push_back(path);
   }
   if (absent.empty()) return;
-  // The target's own TLS library reads the target's store whatever the file names itself.
+  // The target's own TLS library reads the target's store whatever the file names itself,
+  // unless the file hands it a path of its own to load instead.
   bool falls_back = tls.linkage == "dynamic";
+  std::string loader = own_ca_loader(facts);
+  if (falls_back && present.empty() && !loader.empty()) {
+    out.push_back(
+        {"ca-bundle", Severity::warn,
+         fmt::format("loads CA certificates from {} itself ({}); {} keeps them in {}: "
+                     "verification fails there when that is the only store loaded",
+                     short_list(absent), loader, target.id, short_list(target.ca_files, 1)),
+         env_hint(facts, target) +
+             "call SSL_CTX_set_default_verify_paths() (the target's own store) and "
+             "load a named file only when it exists",
+         absent});
+    return;
+  }
   if (!present.empty() || falls_back) {
     out.push_back(
         {"ca-bundle", Severity::info,

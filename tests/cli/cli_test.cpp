@@ -2,6 +2,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <fstream>
@@ -179,6 +180,21 @@ TEST_CASE("--list-targets prints the table", "[cli]") {
   CHECK(json["targets"].size() >= 30);
   CHECK_FALSE(json["targets"][0]["symbol_versions"]["source"].get<std::string>().empty());
   CHECK(json["openssl_lines"].size() >= 5);
+}
+
+TEST_CASE("@supported, the default, counts Debian LTS but not paid extensions", "[cli]") {
+  auto report =
+      nlohmann::json::parse(portcheck("--format json " + shell_quote(fixture("glibc-2.17"))).out);
+  auto chosen = report["targets"].get<std::vector<std::string>>();
+  auto has = [&](const char* id) { return std::count(chosen.begin(), chosen.end(), id) == 1; };
+  CHECK(has("debian-12"));           // Debian LTS on the table date
+  CHECK(has("rhel-8"));              // RHEL maintenance
+  CHECK_FALSE(has("debian-11"));     // its LTS ended 2026-08-31; Freexian ELTS is paid
+  CHECK_FALSE(has("ubuntu-20.04"));  // Ubuntu Pro ESM
+  CHECK_FALSE(has("sles-12"));       // LTSS
+  auto list = portcheck("--list-targets");
+  CHECK(list.out.find("lts until 2028-06-30") != std::string::npos);
+  CHECK(list.out.find("esm (paid) until 2030-04-02") != std::string::npos);
 }
 
 TEST_CASE("--baselines extends the table; a broken table is a usage error", "[cli]") {

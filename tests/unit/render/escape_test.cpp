@@ -258,6 +258,8 @@ TEST_CASE("the target list shows a hostile table as data", "[render]") {
     target.end_of_support = name;
     BaselineTable table{name, {target}, {}};
     check_text(render_targets_text(table));
+    table.targets[0].support = {{name, name, false, name}};
+    check_text(render_targets_text(table));
     CHECK_NOTHROW(nlohmann::json::parse(render_targets_json(table)));
   }
 }

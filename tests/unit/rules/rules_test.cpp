@@ -377,3 +377,121 @@ TEST_CASE("glibc-version: a GLIBC_ version that is not a number fails everywhere
   Facts markers = facts(glibc_program({{"memcpy", "GLIBC_2.14"}, {"x", "GLIBC_ABI_DT_RELR"}}));
   CHECK(findings_of(markers, glibc_target("new", {2, 41}), "glibc-version").empty());
 }
+
+TEST_CASE(
+    "library-version: a version the target's library lacks fails, derived sets only where "
+    "known",
+    "[rules]") {
+  ElfFacts elf = glibc_program({});
+  elf.needed = {"libsystemd.so.0", "libc.so.6"};
+  elf.version_needs.push_back(
+      {"libsystemd.so.0", {{"LIBSYSTEMD_209", 5, false}, {"LIBSYSTEMD_254", 6, false}}});
+  elf.imports.push_back({"sd_pidfd_get_unit", "LIBSYSTEMD_254", "libsystemd.so.0", false});
+  Facts f = facts(elf);
+  Target target = glibc_target("deb", {2, 36}, "debian");
+  target.default_libraries.push_back("libsystemd.so.0");
+  CHECK(findings_of(f, target, "library-version").empty());  // versions not known: no verdict
+  target.library_details["libsystemd.so.0"] = {
+      "libsystemd0", {"LIBSYSTEMD_209", "LIBSYSTEMD_252", "LIBSYSTEMD_250"}, std::nullopt, ""};
+  auto found = findings_of(f, target, "library-version");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].severity == Severity::fail);
+  CHECK(found[0].culprits == std::vector<std::string>{"sd_pidfd_get_unit@LIBSYSTEMD_254"});
+  CHECK(contains(found[0].message, "newest there: LIBSYSTEMD_252"));
+  // A derived set: a version in neither list is unknown, one in `lacks` is missing.
+  target.library_details["libsystemd.so.0"].lacks = std::vector<std::string>{};
+  CHECK(findings_of(f, target, "library-version").empty());
+  target.library_details["libsystemd.so.0"].lacks = std::vector<std::string>{"LIBSYSTEMD_254"};
+  CHECK(findings_of(f, target, "library-version").size() == 1);
+  // A weak need only makes ld.so warn; a library without versions is accepted with a warning.
+  f.elf.version_needs.back().versions.back().weak = true;
+  CHECK(findings_of(f, target, "library-version").empty());
+  f.elf.version_needs.back().versions.back().weak = false;
+  target.library_details["libsystemd.so.0"].versions.clear();
+  CHECK(findings_of(f, target, "library-version").empty());
+  // The release's own copy decides, not the target's.
+  target.library_details["libsystemd.so.0"].versions = {"LIBSYSTEMD_209"};
+  f.bundled = {"libsystemd.so.0"};
+  CHECK(findings_of(f, target, "library-version").empty());
+}
+
+TEST_CASE("needed-library: a complete inventory says not in the image, with the install command",
+          "[rules]") {
+  ElfFacts elf = glibc_program({});
+  elf.needed = {"libz.so.1", "libssl3-only.so.3", "libnowhere.so.9", "libc.so.6"};
+  Facts f = facts(elf);
+  Target target = glibc_target("debian-12", {2, 36}, "debian");
+  target.inventory = {"complete", "debian:12", "captured", "src"};
+  target.archive = std::make_shared<const ArchiveIndex>(
+      ArchiveIndex::from_map({{"libssl3-only.so.3", "libssl3"}, {"libz.so.1", "zlib1g"}}));
+  auto found = findings_of(f, target, "needed-library");
+  REQUIRE(found.size() == 2);
+  CHECK(found[0].severity == Severity::warn);
+  CHECK(found[0].message ==
+        "needs libssl3-only.so.3: not in the debian:12 image; apt-get install libssl3");
+  CHECK(found[1].severity == Severity::fail);  // in neither the image nor the archive
+  CHECK(contains(found[1].message, "no package of debian-12 provides it"));
+  target.archive.reset();  // a complete image without an archive index: warn, never fail
+  found = findings_of(f, target, "needed-library");
+  REQUIRE(found.size() == 2);
+  CHECK(found[1].severity == Severity::warn);
+  target.inventory.coverage = "partial";
+  CHECK(contains(findings_of(f, target, "needed-library")[1].message, "not known"));
+}
+
+TEST_CASE("needed-library: a library of the release's own that is missing fails everywhere",
+          "[rules]") {
+  ElfFacts elf = glibc_program({});
+  elf.needed = {"libown.so.2", "libz.so.1", "libc.so.6"};
+  elf.runpath = {"$ORIGIN/../lib"};
+  Facts f = facts(elf);
+  Target target = glibc_target("t", {2, 28});
+  BaselineTable table;
+  table.targets = {target};
+  std::vector<Finding> found;
+  for (auto& finding : evaluate(f, target, table)) {
+    if (finding.rule == "needed-library") found.push_back(finding);
+  }
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].severity == Severity::fail);
+  CHECK(contains(found[0].message, "libown.so.2, which is not in the release"));
+  f.bundled = {"libown.so.2"};
+  CHECK(findings_of(f, target, "needed-library").empty());
+  // Known to some target: the ordinary verdict, not "missing from the release".
+  f.bundled.clear();
+  table.targets[0].installable.push_back({"libown.so.2", "libown2", "src"});
+  found.clear();
+  for (auto& finding : evaluate(f, target, table)) {
+    if (finding.rule == "needed-library") found.push_back(finding);
+  }
+  REQUIRE(found.size() == 1);
+  CHECK(contains(found[0].message, "not known to be installed"));
+}
+
+TEST_CASE("ca-bundle: a program that loads its own CA path through a dynamic libssl warns",
+          "[rules]") {
+  TlsFacts tls;
+  tls.stack = "openssl";
+  tls.linkage = "dynamic";
+  tls.roots = "system";
+  tls.cert_paths = {"/etc/pki/tls/certs/ca-bundle.crt"};
+  Target debian = with_ca(glibc_target("deb", {2, 36}, "debian"),
+                          {"/etc/ssl/certs/ca-certificates.crt"}, {"/etc/ssl/certs"});
+  Facts f = tls_facts(tls);
+  CHECK(findings_of(f, debian, "ca-bundle")[0].severity == Severity::info);  // library defaults
+  f.elf.imports.push_back({"SSL_CTX_load_verify_locations", "OPENSSL_3.0.0", "libssl.so.3"});
+  auto found = findings_of(f, debian, "ca-bundle");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].severity == Severity::warn);
+  CHECK(contains(found[0].message, "SSL_CTX_load_verify_locations"));
+}
+
+TEST_CASE("archive index: sorted lookups, entries, hand-made order", "[rules]") {
+  ArchiveIndex index("libb.so.1 b1\nliba.so.2 a2\nbroken\nlibc.so.3 c3\n");
+  CHECK(index.size() == 3);
+  CHECK(index.package_of("liba.so.2") == std::optional<std::string>("a2"));
+  CHECK(index.package_of("libb.so.1") == std::optional<std::string>("b1"));
+  CHECK(!index.package_of("libb.so"));
+  CHECK(index.entries().size() == 3);
+  CHECK_THROWS(ArchiveIndex::from_map({{"lib with space.so", "p"}}));
+}
