@@ -68,7 +68,8 @@ void read_ld_so_conf(const RootFs& fs, const std::string& path, int depth,
   std::string line;
   while (std::getline(lines, line)) {
     line = trimmed(line.substr(0, line.find('#')));
-    if (line.rfind("include", 0) == 0 && line.size() > 7 && std::isspace(line[7])) {
+    if (line.rfind("include", 0) == 0 && line.size() > 7 &&
+        std::isspace(static_cast<unsigned char>(line[7]))) {
       std::string pattern = trimmed(line.substr(8));
       if (!pattern.empty() && pattern[0] != '/') pattern = "/etc/" + pattern;
       for (const auto& file : glob_in_root(fs, pattern)) read_ld_so_conf(fs, file, depth + 1, dirs);
