@@ -79,10 +79,21 @@ void read_ld_so_conf(const RootFs& fs, const std::string& path, int depth,
   }
 }
 
-// dpkg: one info/<package>[:<arch>].list per package, one path per line.
+std::string file_name(const std::string& path) { return path.substr(path.rfind('/') + 1); }
+
+std::set<std::string> file_names(const std::set<std::string>& paths) {
+  std::set<std::string> names;
+  for (const auto& path : paths) names.insert(file_name(path));
+  return names;
+}
+
+// dpkg: one info/<package>[:<arch>].list per package, one path per line. A package lists the
+// real file under its own name (perhaps through a linked directory), so only paths with a wanted
+// file name are resolved: resolving every listed path of a full host takes minutes.
 void read_dpkg_lists(const RootFs& fs, const std::set<std::string>& wanted,
                      std::map<std::string, std::string>& owner) {
   const std::string info = "/var/lib/dpkg/info";
+  const auto names = file_names(wanted);
   for (const auto& name : list_directory(fs, info)) {
     if (name.size() < 6 || name.compare(name.size() - 5, 5, ".list") != 0) continue;
     std::string package = name.substr(0, name.size() - 5);
@@ -90,7 +101,7 @@ void read_dpkg_lists(const RootFs& fs, const std::set<std::string>& wanted,
     std::istringstream lines(read_text(fs, info + "/" + name).value_or(""));
     std::string path;
     while (std::getline(lines, path)) {
-      if (path.find(".so") == std::string::npos) continue;
+      if (names.count(file_name(path)) == 0) continue;
       auto file = resolve(fs, path);
       if (file && wanted.count(*file) == 1) owner.emplace(*file, package);
     }
@@ -100,12 +111,13 @@ void read_dpkg_lists(const RootFs& fs, const std::set<std::string>& wanted,
 // apk: paragraphs of "P:<package>", then "F:<dir>" followed by its "R:<file>" lines.
 void read_apk_installed(const RootFs& fs, const std::set<std::string>& wanted,
                         std::map<std::string, std::string>& owner) {
+  const auto names = file_names(wanted);
   std::istringstream lines(read_text(fs, "/lib/apk/db/installed").value_or(""));
   std::string line, package, dir;
   while (std::getline(lines, line)) {
     if (line.rfind("P:", 0) == 0) package = line.substr(2);
     if (line.rfind("F:", 0) == 0) dir = "/" + line.substr(2);
-    if (line.rfind("R:", 0) != 0) continue;
+    if (line.rfind("R:", 0) != 0 || names.count(line.substr(2)) == 0) continue;
     auto file = resolve(fs, dir + "/" + line.substr(2));
     if (file && wanted.count(*file) == 1) owner.emplace(*file, package);
   }

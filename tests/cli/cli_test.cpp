@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -396,8 +397,17 @@ TEST_CASE("parse errors are one escaped line, never a CI workflow command; exit 
 }
 
 TEST_CASE("baseline capture: a target that cannot be written exits 4", "[cli]") {
-  auto full = run_command("timeout 60 " + shell_quote(PORTCHECK_BINARY) +
-                          " baseline capture --root / 2>&1 >/dev/full");
+  // A root of one C library: capturing a whole host reads every library it has.
+  namespace fs = std::filesystem;
+  fs::path root = fs::temp_directory_path() / ("portcheck-cli-root-" + std::to_string(::getpid()));
+  fs::create_directories(root / "lib/x86_64-linux-gnu");
+  fs::create_directories(root / "etc");
+  fs::copy_file(fixture("stubs/libc.so.6"), root / "lib/x86_64-linux-gnu/libc.so.6");
+  std::ofstream(root / "etc/os-release") << "ID=debian\nVERSION_ID=\"12\"\n";
+  auto full =
+      run_command("timeout 60 " + shell_quote(PORTCHECK_BINARY) + " baseline capture --root " +
+                  shell_quote(root.string()) + " 2>&1 >/dev/full");
+  fs::remove_all(root);
   CHECK(full.exit_code == 4);
   CHECK(full.out.find("portcheck: stdout: cannot write the report: No space left on device\n") !=
         std::string::npos);

@@ -199,6 +199,31 @@ TEST_CASE("capture of a glibc root: versions from the libraries' own definitions
   for (const auto& source : sources_of(t)) CHECK_THAT(source, Catch::Contains(from));
 }
 
+TEST_CASE("capture: the directories of ld.so.conf and its includes count", "[capture]") {
+  FakeRoot root("ldsoconf");
+  build_glibc_root(root);
+  root.copy("stubs/libgnutls.so.30", "/opt/vendor/lib/libgnutls.so.30");
+  root.copy("stubs/libcrypto.so.3", "/opt/other/lib/libcrypto.so.3");
+  root.copy("stubs/libcrypto.so.1.1", "/opt/commented/lib/libcrypto.so.1.1");
+  root.copy("stubs/libssl.so.3", "/opt/other/lib/libssl.so.3");  // also in the triplet directory
+  root.link("/opt/linked", "other/lib");
+  root.write("/etc/ld.so.conf", "include /etc/ld.so.conf.d/*.conf\n");
+  // A comment, a relative include, a byte above 0x7f after the keyword, and an include loop.
+  root.write("/etc/ld.so.conf.d/vendor.conf", "# /opt/commented/lib\n/opt/vendor/lib  # ours\n");
+  root.write("/etc/ld.so.conf.d/other.conf", "include\xa0x\ninclude ld.so.conf.d/more.inc\n");
+  root.write("/etc/ld.so.conf.d/more.inc", "/opt/linked\ninclude /etc/ld.so.conf\n");
+  Capture capture = capture_of(root.dir.string());
+  const auto& libraries = capture.target.default_libraries;
+  auto count = [&](const char* soname) {
+    return std::count(libraries.begin(), libraries.end(), soname);
+  };
+  CHECK(count("libgnutls.so.30") == 1);
+  CHECK(count("libcrypto.so.3") == 1);
+  CHECK(count("libssl.so.3") == 1);
+  CHECK(count("libcrypto.so.1.1") == 0);
+  CHECK_THAT(capture.target.default_libraries_source, Catch::Contains("/opt/vendor/lib"));
+}
+
 TEST_CASE("capture: id, name and family from os-release unless given", "[capture]") {
   FakeRoot root("identity");
   build_glibc_root(root);
