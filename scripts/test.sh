@@ -4,7 +4,9 @@
 # then again under AddressSanitizer and UndefinedBehaviorSanitizer; then a short, bounded
 # libFuzzer run (scripts/fuzz.sh). Set PORTCHECK_SKIP_SANITIZE=1 to skip the sanitizer pass,
 # PORTCHECK_SKIP_FUZZ=1 to skip the fuzzing. With --corpus, then the real-binary corpus test
-# (scripts/corpus.sh, which downloads Debian packages on its first run; tests/corpus/README.md).
+# (scripts/corpus.sh, which downloads Debian packages on its first run; tests/corpus/README.md)
+# and, as root, the differential test against the real loader inside Debian 11-13 minbase roots
+# (scripts/loader-diff.sh, which builds the roots on its first run; tests/differential/LOADER.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -47,5 +49,12 @@ fi
 if [ "$corpus" = 1 ]; then
   echo "== real-binary corpus (scripts/corpus.sh)"
   ./scripts/corpus.sh --build build-test
+  # Against the real loader in Debian 11-13 minbase roots (tests/differential/LOADER.md).
+  echo "== the real loader against portcheck (scripts/loader-diff.sh)"
+  if [ "$(id -u)" -eq 0 ]; then
+    ./scripts/loader-diff.sh
+  else
+    echo "test: the loader differential test needs root (chroot): NOT RUN" >&2
+  fi
 fi
 echo "== all tests passed"

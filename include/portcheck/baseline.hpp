@@ -35,13 +35,15 @@ struct LibraryDetail {
 };
 
 // How the target's list of libraries was made, and whether a library missing from it is
-// missing from the system. Only a "complete" inventory (a captured image) says so.
+// missing from the system: "complete" and "package-list" inventories say so, "partial" not.
 struct Inventory {
   std::string coverage;  // "complete", "package-list", "partial"
   std::string image;     // the container image it stands for ("debian:12"), "" when none
   std::string method;
   std::string source;
-  bool complete() const { return coverage == "complete"; }
+  // A captured image, or every package of one mapped to sonames: a library not listed is not
+  // in the image.
+  bool lists_every_library() const { return coverage == "complete" || coverage == "package-list"; }
 };
 
 // Every library a release's official archive offers, as sorted "soname package" lines: the

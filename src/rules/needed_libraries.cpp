@@ -156,7 +156,9 @@ std::optional<Finding> library_finding(const Facts& facts, const Target& target,
                    {soname}};
   }
   std::optional<std::string> package = package_for(target, soname);
-  if (target.inventory.complete()) return missing_from_image(target, soname, package, bundle, rule);
+  if (target.inventory.lists_every_library()) {
+    return missing_from_image(target, soname, package, bundle, rule);
+  }
   if (package) {
     return Finding{rule,
                    Severity::warn,

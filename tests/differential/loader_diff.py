@@ -199,6 +199,18 @@ def rule_kind(rule):
     return "one-way" if rule in ONE_WAY_RULES else "version"
 
 
+RE_LIBRARY_VERSION = re.compile(r"^needs .+? of (\S+), which ")
+
+
+def library_of_version_finding(rule, message):
+    """The library a library-version finding is about ("needs V of SONAME, which ..."), else "".
+    """
+    if rule != "library-version":
+        return ""
+    found = RE_LIBRARY_VERSION.search(message)
+    return found.group(1) if found else ""
+
+
 def portcheck_view(file_obj, target):
     """The findings of the counted rules of one file on one target: dicts with rule, kind (library,
     version or one-way), severity, message, culprits and via (the loaded library's path, or
@@ -217,6 +229,7 @@ def portcheck_view(file_obj, target):
                 via = next((p for p in loads if message.startswith(f"via {p}: ")), "?")
             findings.append({"rule": f["rule"],
                              "kind": rule_kind(f["rule"]),
+                             "library": library_of_version_finding(f["rule"], message),
                              "severity": f["severity"], "message": message,
                              "culprits": [decode_json_string(c) for c in f["culprits"]],
                              "via": via})
@@ -231,6 +244,15 @@ def portcheck_sets(findings):
     def versions_of(kind):
         return {version_of(c) for f in findings if f["kind"] == kind and f["severity"] == "fail"
                 for c in f["culprits"]}
+
+    def version_libraries():
+        """version -> the libraries portcheck names it missing from ("" for glibc's rules)."""
+        named = collections.defaultdict(set)
+        for f in findings:
+            if f["kind"] == "version" and f["severity"] == "fail":
+                for c in f["culprits"]:
+                    named[version_of(c)].add(f.get("library", ""))
+        return named
     return {
         "fails": any(f["severity"] == "fail" and f["kind"] != "one-way" for f in findings),
         "one_way": any(f["severity"] == "fail" and f["kind"] == "one-way" for f in findings),
@@ -239,6 +261,7 @@ def portcheck_sets(findings):
                     and f["severity"] in ("warn", "fail") for c in f["culprits"]},
         "versions": versions_of("version"),
         "optional_versions": versions_of("one-way"),
+        "version_library": version_libraries(),
     }
 
 
@@ -270,6 +293,11 @@ def classify(ldd, attributed, findings):
         ld_versions = {v for v, _, owner in versions if not owner.startswith("system")}
         pc_sonames = pc["sonames"]
         pc_versions = pc["versions"] | (pc["optional_versions"] & ld_versions)
+        # ldd checks no version of a library it did not find: what portcheck knows of that
+        # library's versions there (the archive's package) cannot be compared.
+        pc_versions = {v for v in pc_versions
+                       if not pc["version_library"].get(v) or
+                       not pc["version_library"][v] <= ld_sonames}
         if ld_sonames != pc_sonames:
             detail["sonames"] = (sorted(ld_sonames - pc_sonames), sorted(pc_sonames - ld_sonames))
         if ld_versions != pc_versions:

@@ -176,6 +176,23 @@ class Compare(unittest.TestCase):
         self.assertEqual(judge(LDD_LOADS, fobj, "debian-13")[0][0], "agree")
         self.assertEqual(judge(LDD_OPENSSL3_BULLSEYE, fobj, "debian-13")[0][0], "false-pass")
 
+    def test_versions_of_a_library_not_found_are_not_compared(self):
+        # ldd checks no version of a library it does not find; portcheck, knowing the archive's
+        # libssl3, names OPENSSL_3.2.0 too. The version of a found library still counts.
+        fobj = file_obj(["libssl.so.3", "libcrypto.so.3", "libc.so.6"], [
+            finding("glibc-version", "fail", "needs glibc 2.34 but debian-11 has 2.31",
+                    ["__libc_start_main@GLIBC_2.34"]),
+            finding("tls-library", "warn", "needs libssl.so.3", ["libssl.so.3"]),
+            finding("tls-library", "warn", "needs libcrypto.so.3", ["libcrypto.so.3"]),
+            finding("library-version", "fail", "needs OPENSSL_3.2.0, OPENSSL_3.3.0 and 1 more of "
+                    "libcrypto.so.3, which debian-11's libssl3 does not define (newest there: "
+                    "OPENSSL_3.0.9): EVP_x", ["EVP_x@OPENSSL_3.2.0"])])
+        self.assertEqual(judge(LDD_OPENSSL3_BULLSEYE, fobj)[0], ("agree", {}))
+        fobj["targets"][0]["findings"][3]["message"] = fobj["targets"][0]["findings"][3][
+            "message"].replace("of libcrypto.so.3", "of libz.so.1")
+        self.assertEqual(judge(LDD_OPENSSL3_BULLSEYE, fobj)[0],
+                         ("wrong-version", {"versions": ([], ["OPENSSL_3.2.0"])}))
+
     def test_weak_version_warn_agrees(self):
         fobj = file_obj(["libc.so.6"], [
             finding("glibc-version", "warn", "needs glibc 2.34 (weak)", ["dlopen@GLIBC_2.34"])])

@@ -435,6 +435,9 @@ TEST_CASE("needed-library: a complete inventory says not in the image, with the 
   found = findings_of(f, target, "needed-library");
   REQUIRE(found.size() == 2);
   CHECK(found[1].severity == Severity::warn);
+  target.inventory.coverage = "package-list";  // every package of the image, mapped to sonames
+  CHECK(
+      contains(findings_of(f, target, "needed-library")[1].message, "not in the debian:12 image"));
   target.inventory.coverage = "partial";
   CHECK(contains(findings_of(f, target, "needed-library")[1].message, "not known"));
 }
