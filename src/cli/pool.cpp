@@ -1,6 +1,10 @@
 #include "pool.hpp"
 
+#include <pthread.h>
+#include <sys/resource.h>
+
 #include <algorithm>
+#include <climits>
 #include <system_error>
 
 namespace portcheck::cli {
@@ -9,10 +13,28 @@ namespace {
 // What small files may take next to the largest: a dozen typical libraries at once.
 constexpr size_t kSmallFiles = size_t{64} << 20;
 
+// The threads whose stacks fit in a quarter of the address-space limit (ulimit -v), so that the
+// files keep the rest: started until creation fails, threads would leave none, and every
+// allocation of the analysis would fail. Unlimited without a limit.
+unsigned threads_the_address_space_holds() {
+  struct rlimit limit {};
+  if (::getrlimit(RLIMIT_AS, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return UINT_MAX;
+  size_t stack = size_t{8} << 20;  // glibc's default when the stack limit is unlimited
+  pthread_attr_t attributes;
+  if (::pthread_attr_init(&attributes) == 0) {
+    ::pthread_attr_getstacksize(&attributes, &stack);
+    ::pthread_attr_destroy(&attributes);
+  }
+  uint64_t threads = limit.rlim_cur / 4 / std::max<size_t>(stack, 1);
+  return static_cast<unsigned>(std::clamp<uint64_t>(threads, 1, UINT_MAX));
+}
+
 }  // namespace
 
 WorkerPool::WorkerPool(unsigned jobs, size_t memory_budget)
-    : jobs_(jobs == 0 ? 1 : jobs), budget_(kSmallFiles), memory_budget_(memory_budget) {
+    : jobs_(std::min(std::max(jobs, 1u), threads_the_address_space_holds())),
+      budget_(kSmallFiles),
+      memory_budget_(memory_budget) {
   // One job runs tasks on the caller's thread: no threads, the simplest possible order.
   if (jobs_ == 1) return;
   for (unsigned i = 0; i < jobs_; ++i) {

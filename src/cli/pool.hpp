@@ -16,8 +16,9 @@ namespace portcheck::cli {
 
 class WorkerPool {
  public:
-  // Threads that cannot be created (a limit on processes or memory) are done without: the pool
-  // runs on those it got, or on the caller's thread.
+  // No more threads than a quarter of the address-space limit holds in stacks. Threads that
+  // cannot be created (a limit on processes or memory) are done without: the pool runs on those
+  // it got, or on the caller's thread.
   explicit WorkerPool(unsigned jobs, size_t memory_budget = SIZE_MAX);
   unsigned jobs() const { return jobs_; }  // worker threads actually running (1: none)
   ~WorkerPool();

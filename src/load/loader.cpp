@@ -166,9 +166,20 @@ std::vector<std::string> joined(const std::vector<std::string>& raw_lists) {
   return paths;
 }
 
+// The dynamic symbols past the null entry that LIEF binds to a version (index 2 or more).
+uint64_t versioned_by_lief(const LIEF::ELF::Binary& binary) {
+  uint64_t count = 0;
+  bool null_symbol = true;
+  for (const auto& symbol : binary.dynamic_symbols()) {
+    if (std::exchange(null_symbol, false)) continue;
+    count += symbol.has_version() && (symbol.symbol_version().value() & VERSYM_HIDDEN_MASK) >= 2;
+  }
+  return count;
+}
+
 // Every place where a partial LIEF result would read as "needs less" is compared here.
 std::optional<std::string> disagreement(const ElfFacts& facts, const load::RawElf& raw,
-                                        size_t lief_symbols) {
+                                        size_t lief_symbols, uint64_t lief_versioned) {
   if (facts.interpreter != raw.interpreter) return "the interpreter could not be read";
   if (facts.needed != raw.needed) return "the NEEDED entries could not be read";
   if (facts.soname != raw.soname) return "DT_SONAME could not be read";
@@ -179,6 +190,12 @@ std::optional<std::string> disagreement(const ElfFacts& facts, const load::RawEl
   size_t expected = raw.dynsym_count;
   if (expected != 0 && lief_symbols != expected) {
     return fmt::format("{} of {} dynamic symbols could be read", lief_symbols, expected);
+  }
+  // LIEF drops the symbol versions when it cannot read them (memory running out, say): every
+  // import would look unversioned, needing less than it does.
+  if (raw.versioned_symbols && lief_versioned != *raw.versioned_symbols) {
+    return fmt::format("the symbol versions of {} of {} versioned dynamic symbols could be read",
+                       lief_versioned, *raw.versioned_symbols);
   }
   return std::nullopt;
 }
@@ -281,7 +298,8 @@ Result<ElfFacts> read_with_lief(const std::string& path, const FileBytes& bytes,
   if (auto problem = read_imports(*binary, raw, facts)) {
     return error(path, ErrorKind::malformed, *problem);
   }
-  if (auto problem = disagreement(facts, raw, binary->dynamic_symbols().size())) {
+  if (auto problem =
+          disagreement(facts, raw, binary->dynamic_symbols().size(), versioned_by_lief(*binary))) {
     return error(path, ErrorKind::malformed, *problem);
   }
   return facts;

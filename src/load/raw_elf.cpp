@@ -301,6 +301,7 @@ class Reader {
     if (auto failure = unreferenced_tables()) return failure;
     if (auto failure = size_dynamic_symbols()) return failure;
     if (auto failure = check_symbol_names()) return failure;
+    count_versioned_symbols();
     if (auto failure = read_dynamic_strings()) return failure;
     if (auto failure = read_version_needs()) return failure;
     return read_version_defs();
@@ -569,6 +570,19 @@ class Reader {
       if (*value & 1) return index + 1;
     }
     return std::nullopt;
+  }
+
+  // The dynamic symbols (past the null entry) that DT_VERSYM binds to a version (index 2 or
+  // more), when the whole table is in the file: what LIEF's symbol versions are checked against.
+  void count_versioned_symbols() {
+    auto address = dynamic_value(DT_VERSYM);
+    auto offset = address ? to_offset(*address) : std::nullopt;
+    if (!offset || !view_.contains(*offset, raw_.dynsym_count * 2)) return;
+    uint64_t count = 0;
+    for (uint64_t i = 1; i < raw_.dynsym_count; ++i) {
+      count += (*view_.u16(*offset + 2 * i) & 0x7fff) >= 2;
+    }
+    raw_.versioned_symbols = count;
   }
 
   // A symbol name must lie in the string table: past it, LIEF (and the loader) read whatever

@@ -62,6 +62,9 @@ struct RawElf {
   uint64_t dynsym_count = 0;
   bool dynsym_count_from_section = false;
   bool dynsym_count_from_relocations = false;  // else from the hash table
+  // Dynamic symbols DT_VERSYM binds to a version of a need or a definition; nullopt without a
+  // DT_VERSYM table inside the file.
+  std::optional<uint64_t> versioned_symbols;
   // Section headers of NOBITS sections whose sh_offset lies past the end of the file, by their
   // own offset in the file: LIEF allocates up to such an offset, so it is given a copy with
   // them moved to the end of the file (loader.cpp).
