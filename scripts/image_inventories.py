@@ -72,6 +72,9 @@ class MappingError(Exception):
 # target id -> how its package list is read.
 #   table: the RPM table (RPM_TABLES key); "apk" for Alpine; "dpkg" for Ubuntu
 #   libc_index: for dpkg, the Debian index whose libc6 stands for the release's glibc
+#   names_index: for dpkg, the Debian index of the release Ubuntu's package names follow, given
+#     as libraries.package_names: the likely package of a library the image lacks (16.04 and
+#     18.04 have none: their names differ too often from bullseye's, libcurl3 against libcurl4)
 #   libc6_extra: for dpkg, a LIBC6_EXTRA key: sonames the release's libc6 ships that the
 #                index's newer libc6 no longer does
 TARGETS = {
@@ -80,10 +83,14 @@ TARGETS = {
                      "libc6_extra": "glibc-2.23..2.27"},
     "ubuntu-18.04": {"kind": "dpkg", "libc_index": "debian-11",  # glibc 2.27 ~ bullseye 2.31
                      "libc6_extra": "glibc-2.23..2.27"},
-    "ubuntu-20.04": {"kind": "dpkg", "libc_index": "debian-11"},  # glibc 2.31 ~ bullseye 2.31
-    "ubuntu-22.04": {"kind": "dpkg", "libc_index": "debian-12"},  # glibc 2.35 ~ bookworm 2.36
-    "ubuntu-24.04": {"kind": "dpkg", "libc_index": "debian-13"},  # glibc 2.39 ~ trixie 2.41
-    "ubuntu-26.04": {"kind": "dpkg", "libc_index": "debian-13"},  # glibc 2.43 ~ trixie 2.41
+    "ubuntu-20.04": {"kind": "dpkg", "libc_index": "debian-11",  # glibc 2.31 ~ bullseye 2.31
+                     "names_index": "debian-11"},
+    "ubuntu-22.04": {"kind": "dpkg", "libc_index": "debian-12",  # glibc 2.35 ~ bookworm 2.36
+                     "names_index": "debian-12"},
+    "ubuntu-24.04": {"kind": "dpkg", "libc_index": "debian-13",  # glibc 2.39 ~ trixie 2.41
+                     "names_index": "debian-13"},  # both after the 64-bit time_t renames (t64)
+    "ubuntu-26.04": {"kind": "dpkg", "libc_index": "debian-13",  # glibc 2.43 ~ trixie 2.41
+                     "names_index": "debian-13"},
     "centos-7": {"kind": "rpm", "table": "el7"},
     "rhel-8": {"kind": "rpm", "table": "el8"},
     "rhel-9": {"kind": "rpm", "table": "el9"},
@@ -916,7 +923,22 @@ def build(table, data, only=None):
             raise MappingError("%s: package list format %s, expected %s"
                                % (target_id, header["format"], cfg["kind"]))
         reports.append(update_target(t, header, packages, mapping, data, extra))
+        set_package_names(t, cfg.get("names_index"))
     return reports
+
+
+def set_package_names(t, index):
+    """libraries.package_names: a Debian index whose package names the release mostly shares."""
+    lib = t["libraries"]
+    if not index:
+        lib.pop("package_names", None)
+        return
+    lib["package_names"] = {
+        "index": index,
+        "source": ("the package names of the Debian archive index data/archive/%s.txt (the "
+                   "libraries.archive of target %s), which %s mostly shares: the likely package "
+                   "of a library the image lacks, not %s's own archive; scripts/"
+                   "image_inventories.py" % (index, index, t["id"], t["id"]))}
 
 
 def dump(table):

@@ -164,5 +164,18 @@ for t in work["targets"]:
         check(coverage == "package-list" or t["id"] not in inv.TARGETS,
               t["id"] + ": in TARGETS means package-list")
 
+# package_names: the Debian index Ubuntu's names follow, where one is configured, else none.
+for target_id, cfg in inv.TARGETS.items():
+    names = by_id[target_id]["libraries"].get("package_names")
+    if cfg.get("names_index"):
+        check(names is not None and names["index"] == cfg["names_index"] and
+              os.path.exists(os.path.join(inv.ARCHIVE, names["index"] + ".txt")),
+              target_id + ": package_names names a bundled index")
+    else:
+        check(names is None, target_id + ": no package_names without names_index")
+probe = copy.deepcopy(by_id["ubuntu-22.04"])
+inv.set_package_names(probe, None)
+check("package_names" not in probe["libraries"], "set_package_names(None) removes the entry")
+
 print("%d passed, %d failed" % (checks - len(failures), len(failures)))
 sys.exit(1 if failures else 0)

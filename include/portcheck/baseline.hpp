@@ -65,6 +65,16 @@ class ArchiveIndex {
   std::vector<size_t> starts_;  // offset of each well-formed line
 };
 
+// An archive's libraries and where the list comes from: a bundled index (data/archive/<name>.txt)
+// or entries written out in the table (name "").
+struct ArchiveRef {
+  std::shared_ptr<const ArchiveIndex> index;  // null: the table has none
+  std::string name;
+  std::string source;
+  explicit operator bool() const { return index != nullptr; }
+  const ArchiveIndex* operator->() const { return index.get(); }
+};
+
 // Highest version of each family (GLIBC, GLIBCXX, CXXABI, GCC) the target provides on one
 // architecture, as numbers.
 using FamilyMaxima = std::map<std::string, std::vector<int>>;
@@ -106,9 +116,10 @@ struct Target {
   std::string library_details_source;
   // Every library the release's official archive offers, when the table has the whole index;
   // a soname missing from a non-empty index is in no package of the archive.
-  std::shared_ptr<const ArchiveIndex> archive;
-  std::string archive_index;  // the name of a bundled index (data/archive/<name>.txt), if one
-  std::string archive_source;
+  ArchiveRef archive;
+  // A related archive whose package names the release mostly shares (Debian's for Ubuntu): a
+  // hint of the package that installs a library, never proof that no package does.
+  ArchiveRef package_names;
   bool whitelist_only = false;  // policies: what is not listed is not allowed
   std::string notes;
 };

@@ -143,7 +143,9 @@ void check_inventory(const Target& t, std::vector<std::string>& problems) {
     require(problems, !detail.source.empty() || !t.library_details_source.empty(), t,
             json_quoted(soname) + " (details) has no source");
   }
-  require(problems, !t.archive || !t.archive_source.empty(), t, "libraries.archive has no source");
+  require(problems, !t.archive || !t.archive.source.empty(), t, "libraries.archive has no source");
+  require(problems, !t.package_names || !t.package_names.source.empty(), t,
+          "libraries.package_names has no source");
 }
 
 }  // namespace

@@ -82,19 +82,21 @@ void read_details(const Json& json, Target& target) {
 }
 
 // An index compiled into portcheck (`index`), or one written out in the table (`packages`).
-void read_archive(const Json& json, Target& target) {
-  target.archive_source = json.at("source").get<std::string>();
+ArchiveRef read_archive(const Json& json) {
+  ArchiveRef archive;
+  archive.source = json.at("source").get<std::string>();
   if (json.contains("index")) {
-    target.archive_index = json.at("index").get<std::string>();
-    std::string lines = bundled_archive_index(target.archive_index);
+    archive.name = json.at("index").get<std::string>();
+    std::string lines = bundled_archive_index(archive.name);
     if (lines.empty()) {
-      throw std::runtime_error("no bundled archive index " + json_quoted(target.archive_index));
+      throw std::runtime_error("no bundled archive index " + json_quoted(archive.name));
     }
-    target.archive = std::make_shared<const ArchiveIndex>(std::move(lines));
-    return;
+    archive.index = std::make_shared<const ArchiveIndex>(std::move(lines));
+    return archive;
   }
   auto packages = json.at("packages").get<std::map<std::string, std::string>>();
-  target.archive = std::make_shared<const ArchiveIndex>(ArchiveIndex::from_map(packages));
+  archive.index = std::make_shared<const ArchiveIndex>(ArchiveIndex::from_map(packages));
+  return archive;
 }
 
 void read_libraries(const Json& json, Target& target) {
@@ -108,7 +110,8 @@ void read_libraries(const Json& json, Target& target) {
   if (json.contains("inventory")) read_inventory(json.at("inventory"), target);
   if (json.contains("details")) read_details(json.at("details"), target);
   target.library_details_source = json.value("details_source", "");
-  if (json.contains("archive")) read_archive(json.at("archive"), target);
+  if (json.contains("archive")) target.archive = read_archive(json.at("archive"));
+  if (json.contains("package_names")) target.package_names = read_archive(json.at("package_names"));
 }
 
 void read_tls(const Json& json, Target& target) {

@@ -65,6 +65,12 @@ Json details_json(const std::map<std::string, LibraryDetail>& details) {
   return out;
 }
 
+// A bundled index by its name, else its entries written out.
+Json archive_json(const ArchiveRef& archive) {
+  if (!archive.name.empty()) return {{"index", archive.name}, {"source", archive.source}};
+  return {{"packages", archive->entries()}, {"source", archive.source}};
+}
+
 Json libraries_json(const Target& t) {
   Json absent = Json::array();
   for (const auto& a : t.absent) {
@@ -78,11 +84,8 @@ Json libraries_json(const Target& t) {
   }
   out["installable"] = offers_json(t.installable);
   out["absent"] = absent;
-  if (t.archive && !t.archive_index.empty()) {
-    out["archive"] = {{"index", t.archive_index}, {"source", t.archive_source}};
-  } else if (t.archive) {
-    out["archive"] = {{"packages", t.archive->entries()}, {"source", t.archive_source}};
-  }
+  if (t.archive) out["archive"] = archive_json(t.archive);
+  if (t.package_names) out["package_names"] = archive_json(t.package_names);
   return out;
 }
 

@@ -82,6 +82,12 @@ std::optional<std::string> package_for(const Target& target, const std::string& 
   return std::nullopt;
 }
 
+// The package of a related archive (Debian's for Ubuntu) that ships `soname`: likely, not sure.
+std::optional<std::string> related_package(const Target& target, const std::string& soname) {
+  if (!target.package_names) return std::nullopt;
+  return target.package_names->package_of(soname);
+}
+
 std::string image_name(const Target& target) {
   return target.inventory.image.empty() ? target.id + " base image"
                                         : target.inventory.image + " image";
@@ -106,6 +112,17 @@ Finding missing_from_image(const Target& target, const std::string& soname,
                                image_name(target), target.id),
                    bundle,
                    {soname}};
+  }
+  if (auto related = related_package(target, soname)) {
+    std::string install = install_command(target, *related);
+    return Finding{
+        rule,
+        Severity::warn,
+        fmt::format("needs {}: not in the {}; probably {} (its package in {})", soname,
+                    image_name(target), install, target.package_names.name),
+        fmt::format("document `{}` as a dependency (check the name in {}'s archive), or {}",
+                    *related, target.id, bundle),
+        {soname}};
   }
   return Finding{rule,
                  Severity::warn,

@@ -422,7 +422,7 @@ TEST_CASE("needed-library: a complete inventory says not in the image, with the 
   Facts f = facts(elf);
   Target target = glibc_target("debian-12", {2, 36}, "debian");
   target.inventory = {"complete", "debian:12", "captured", "src"};
-  target.archive = std::make_shared<const ArchiveIndex>(
+  target.archive.index = std::make_shared<const ArchiveIndex>(
       ArchiveIndex::from_map({{"libssl3-only.so.3", "libssl3"}, {"libz.so.1", "zlib1g"}}));
   auto found = findings_of(f, target, "needed-library");
   REQUIRE(found.size() == 2);
@@ -431,10 +431,22 @@ TEST_CASE("needed-library: a complete inventory says not in the image, with the 
         "needs libssl3-only.so.3: not in the debian:12 image; apt-get install libssl3");
   CHECK(found[1].severity == Severity::fail);  // in neither the image nor the archive
   CHECK(contains(found[1].message, "no package of debian-12 provides it"));
-  target.archive.reset();  // a complete image without an archive index: warn, never fail
+  target.archive = {};  // a complete image without an archive index: warn, never fail
   found = findings_of(f, target, "needed-library");
   REQUIRE(found.size() == 2);
   CHECK(found[1].severity == Severity::warn);
+  CHECK(contains(found[1].message, "the table does not know a package of debian-12"));
+  // A related archive's package names: a likely package, still a warn.
+  target.package_names = {std::make_shared<const ArchiveIndex>(
+                              ArchiveIndex::from_map({{"libnowhere.so.9", "libnowhere9"}})),
+                          "debian-13", "src"};
+  found = findings_of(f, target, "needed-library");
+  REQUIRE(found.size() == 2);
+  CHECK(found[1].severity == Severity::warn);
+  CHECK(found[1].message ==
+        "needs libnowhere.so.9: not in the debian:12 image; probably apt-get "
+        "install libnowhere9 (its package in debian-13)");
+  CHECK(contains(found[1].hint, "check the name in debian-12's archive"));
   target.inventory.coverage = "package-list";  // every package of the image, mapped to sonames
   CHECK(
       contains(findings_of(f, target, "needed-library")[1].message, "not in the debian:12 image"));
