@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Library inventories of the non-Debian targets, made from the package lists of their
-official container images.
+"""Library inventories of the targets no root is captured for (debian-10 and the non-Debian
+targets), made from the package lists of their official container images.
 
 Input: data/images/<target-id>.txt, one "name version" line per installed package, copied
 from docker-library/repo-info (repos/<image>/local/<tag>.md) with a header naming the repository,
@@ -20,7 +20,8 @@ Every other field is left as it is.
 
 How a package becomes sonames:
 
-  dpkg (Ubuntu)   Debian's archive indexes (data/archive/debian-11/12/13.txt, "soname package"
+  dpkg (Ubuntu, Debian 10)
+                  Debian's archive indexes (data/archive/debian-11/12/13.txt, "soname package"
                   lines from Debian's Contents-amd64) inverted to package -> sonames. The
                   package name is looked up as it is, then without the t64 suffix of the 64-bit
                   time_t transition (libssl3t64 -> libssl3). libc6 is read from the one index
@@ -91,6 +92,13 @@ TARGETS = {
                      "names_index": "debian-13"},  # both after the 64-bit time_t renames (t64)
     "ubuntu-26.04": {"kind": "dpkg", "libc_index": "debian-13",  # glibc 2.43 ~ trixie 2.41
                      "names_index": "debian-13"},
+    # Debian 10 buster: glibc 2.28, older than every Debian index here; bullseye's 2.31 is
+    # nearest. No names_index: buster's names differ from bullseye's where a soname changed
+    # (libffi6, libnettle6, libreadline7, libprocps7, libapt-pkg5.0 against bullseye's
+    # libffi7, libnettle8, libreadline8, libprocps8, libapt-pkg6.0), so a bullseye name is no
+    # safe hint.
+    "debian-10": {"kind": "dpkg", "libc_index": "debian-11",  # glibc 2.28 ~ bullseye 2.31
+                  "libc6_extra": "glibc-2.28"},
     "centos-7": {"kind": "rpm", "table": "el7"},
     "rhel-8": {"kind": "rpm", "table": "el8"},
     "rhel-9": {"kind": "rpm", "table": "el9"},
@@ -219,18 +227,18 @@ DPKG_EXTRA = {
     # release the package name stands for.
     "libgcc1": (["libgcc_s.so.1"], "GCC's libgcc_s.so.1 under its name before GCC 10; the "
                 "Debian indexes name libgcc-s1"),
-    "libffi6": (["libffi.so.6"], "libffi 3.2 (Ubuntu 16.04 to 19.10); no Debian index here has "
-                "libffi6"),
-    "libnettle6": (["libnettle.so.6"], "Nettle 3.4 (Ubuntu 18.04); no Debian index here has "
-                   "libnettle6"),
-    "libhogweed4": (["libhogweed.so.4"], "Nettle 3.4 (Ubuntu 18.04); no Debian index here has "
-                    "libhogweed4"),
+    "libffi6": (["libffi.so.6"], "libffi 3.2 (Ubuntu 16.04 to 19.10, Debian 10); no Debian "
+                "index here has libffi6"),
+    "libnettle6": (["libnettle.so.6"], "Nettle 3.4 (Ubuntu 18.04, Debian 10); no Debian index "
+                   "here has libnettle6"),
+    "libhogweed4": (["libhogweed.so.4"], "Nettle 3.4 (Ubuntu 18.04, Debian 10); no Debian index "
+                    "here has libhogweed4"),
     "libprocps4": (["libprocps.so.4"], "procps 3.3.10 (Ubuntu 16.04); no Debian index here has "
                    "libprocps4"),
     "libprocps6": (["libprocps.so.6"], "procps 3.3.12 (Ubuntu 18.04); no Debian index here has "
                    "libprocps6"),
-    "libapt-pkg5.0": (["libapt-pkg.so.5.0"], "APT 1.1 to 1.6 (Ubuntu 16.04, 18.04); no Debian "
-                      "index here has libapt-pkg5.0"),
+    "libapt-pkg5.0": (["libapt-pkg.so.5.0"], "APT 1.1 to 1.8 (Ubuntu 16.04, 18.04; Debian 10's "
+                      "APT 1.8.2); no Debian index here has libapt-pkg5.0"),
     "libreadline6": (["libreadline.so.6", "libhistory.so.6"], "GNU Readline 6 (Ubuntu 16.04); no "
                      "Debian index here has libreadline6"),
     "libcomerr2": (["libcom_err.so.2"], "e2fsprogs' libcom_err.so.2 under its name before "
@@ -241,6 +249,11 @@ DPKG_EXTRA = {
                        "here has libcryptsetup4"),
     "libcap2-bin": ([], "libcap's programs (capsh, getcap, setcap) and pam_cap.so in the "
                     "security directory; no library on the path"),
+    # Debian 10 (buster); libgcc1, libffi6, libnettle6/libhogweed4, libapt-pkg5.0 and
+    # libsystemd0 above serve it too.
+    "libelf1": (["libelf.so.1"], "elfutils' libelf.so.1; the bullseye index also names "
+                "elfutils 0.183's versioned file libelf-0.183.so, no soname (Debian 10's elfutils "
+                "0.176 has libelf-0.176.so behind libelf.so.1)"),
 }
 
 # Sonames of a release's libc6 that the index's (newer) libc6 no longer ships, by the key a
@@ -248,14 +261,36 @@ DPKG_EXTRA = {
 # libcidn.so.1 (glibc's own IDNA library, removed in 2.28), libcrypt.so.1 (Debian and Ubuntu
 # moved it to libxcrypt's libcrypt1 with glibc 2.29/2.31) and the NIS modules libnss_nis.so.2
 # and libnss_nisplus.so.2 (glibc deprecated them in 2.26 and Debian ships them in
-# libnss-nis/libnss-nisplus from glibc 2.28 on). libcidn.so.1 and libcrypt.so.1 of Ubuntu 16.04
+# libnss-nis/libnss-nisplus, by Debian's notes from bullseye on; whether buster's glibc 2.28
+# already left them out is unconfirmed, see below). libcidn.so.1 and libcrypt.so.1 of Ubuntu 16.04
 # and 18.04 libc6 are certain; the two NIS modules in 18.04's libc6 2.27 are unconfirmed (not
 # checked against the 2.27-3ubuntu1 file list).
+#
+# Debian 10's libc6 2.28: libcidn.so.1 is gone (glibc 2.28 removed it); libcrypt.so.1 is still
+# in libc6 (Debian's libxcrypt package libcrypt1 came with bullseye; the buster image lists no
+# libcrypt1, and its PAM and shadow need libcrypt.so.1), certain;
+# libnsl.so.1 is in bullseye's libc6 too, so nothing to add. The NIS modules are unconfirmed
+# (not checked against the 2.28-10+deb10u2 file list): buster has no libnss-nis/libnss-nisplus
+# package in this image's list, and Debian's notes put the NIS split in bullseye
+# (wiki.debian.org/BullseyeNis), so they are taken to be in buster's libc6 still.
+#
+# key -> (sonames, reason, what is unconfirmed, older package names of that release that
+# DPKG_EXTRA maps; the last two for the method text)
 LIBC6_EXTRA = {
     "glibc-2.23..2.27": (["libcidn.so.1", "libcrypt.so.1", "libnss_nis.so.2",
                           "libnss_nisplus.so.2"],
                          "glibc before 2.28: libcidn.so.1, libcrypt.so.1, libnss_nis.so.2 and "
-                         "libnss_nisplus.so.2 still in libc6"),
+                         "libnss_nisplus.so.2 still in libc6",
+                         "the NIS modules of glibc 2.27 unconfirmed",
+                         "libgcc1, libffi6, libreadline6, libprocps4/6, libapt-pkg5.0, e2fslibs, "
+                         "libcomerr2 and the like"),
+    "glibc-2.28": (["libcrypt.so.1", "libnss_nis.so.2", "libnss_nisplus.so.2"],
+                   "glibc 2.28 of Debian 10: libcrypt.so.1 still in libc6 (libxcrypt's "
+                   "libcrypt1 from bullseye on), libnss_nis.so.2 and libnss_nisplus.so.2 "
+                   "taken to be in libc6 (split out in bullseye); libcidn.so.1 gone in 2.28",
+                   "the NIS modules of buster's libc6 unconfirmed",
+                   "libgcc1, libffi6, libnettle6/libhogweed4, libapt-pkg5.0; libelf1 without "
+                   "bullseye's versioned libelf-0.183.so"),
 }
 
 
@@ -773,12 +808,11 @@ def method_text(kind, target_id):
                 % TARGETS[target_id]["libc_index"])
         libc6_extra = TARGETS[target_id].get("libc6_extra")
         if libc6_extra:
-            text += ("; older package names no Debian index here has (libgcc1, libffi6, "
-                     "libreadline6, libprocps4/6, libapt-pkg5.0, e2fslibs, libcomerr2 and the "
-                     "like) in DPKG_EXTRA with the sonames of their upstream release; libc6 of "
-                     "this release also given %s (LIBC6_EXTRA: %s; the NIS modules of glibc "
-                     "2.27 unconfirmed)" % (", ".join(LIBC6_EXTRA[libc6_extra][0]),
-                                             LIBC6_EXTRA[libc6_extra][1]))
+            sonames, why, unconfirmed, old_names = LIBC6_EXTRA[libc6_extra]
+            text += ("; older package names no Debian index here has (%s) in DPKG_EXTRA with "
+                     "the sonames of their upstream release; libc6 of this release also given "
+                     "%s (LIBC6_EXTRA: %s; %s)" % (old_names, ", ".join(sonames), why,
+                                                   unconfirmed))
     elif kind == "rpm":
         text = (common + "rpm names mapped by the script's explicit table for %s (every entry "
                 "commented; 'unconfirmed' entries not checked against that release's file "
@@ -898,6 +932,10 @@ OPENSSL_NOT_IN_IMAGE = {
     ("ubuntu-18.04", "libcrypto.so.1.1"): "libssl1.1",
     ("ubuntu-16.04", "libssl.so.1.0.0"): "libssl1.0.0",
     ("ubuntu-16.04", "libcrypto.so.1.0.0"): "libssl1.0.0",
+    # the buster image has no libssl1.1 (its package list names no libssl package; the
+    # hand-typed list said so too)
+    ("debian-10", "libssl.so.1.1"): "libssl1.1",
+    ("debian-10", "libcrypto.so.1.1"): "libssl1.1",
 }
 
 

@@ -85,6 +85,25 @@ check({"libcrypt.so.1", "libcidn.so.1", "libc.so.6"} <= m["libc6"]
       and [n for n, _ in extra] == ["libc6"], "libc6 before glibc 2.28 gets LIBC6_EXTRA: %r" % m)
 m, _ = inv.map_dpkg([("libc6", "2.31-0ubuntu9")], "debian-11")
 check("libcrypt.so.1" not in m["libc6"], "without libc6_extra, bullseye's libc6 has no libcrypt")
+# Debian 10 (buster): glibc 2.28 keeps libcrypt.so.1 (and, unconfirmed, the NIS modules) in
+# libc6 but has no libcidn.so.1; buster's older package names come from DPKG_EXTRA.
+m, extra = inv.map_dpkg([("libc6", "2.28-10+deb10u2")], "debian-11", "glibc-2.28")
+check({"libcrypt.so.1", "libnss_nis.so.2", "libnss_nisplus.so.2", "libc.so.6",
+       "libnsl.so.1"} <= m["libc6"] and "libcidn.so.1" not in m["libc6"]
+      and [n for n, _ in extra] == ["libc6"], "libc6 2.28 gets LIBC6_EXTRA glibc-2.28: %r" % m)
+m, extra = inv.map_dpkg([("libelf1", "0.176-1.1"), ("libffi6", "3.2.1-9"),
+                         ("libgcc1", "1:8.3.0-6"), ("libapt-pkg5.0", "1.8.2.3"),
+                         ("libnettle6", "3.4.1-1+deb10u1"), ("libhogweed4", "3.4.1-1+deb10u1"),
+                         ("libsemanage1", "2.8-2"), ("libsepol1", "2.8-1"),
+                         ("libtinfo6", "6.1+20181013-2+deb10u3")], "debian-11")
+check(m["libelf1"] == {"libelf.so.1"} and m["libffi6"] == {"libffi.so.6"}
+      and m["libgcc1"] == {"libgcc_s.so.1"} and m["libapt-pkg5.0"] == {"libapt-pkg.so.5.0"}
+      and m["libnettle6"] == {"libnettle.so.6"} and m["libhogweed4"] == {"libhogweed.so.4"}
+      and m["libsemanage1"] == {"libsemanage.so.1"} and m["libsepol1"] == {"libsepol.so.1"}
+      and "libtinfo.so.6" in m["libtinfo6"],
+      "Debian 10 package names: DPKG_EXTRA (libelf1 without libelf-0.183.so) and index: %r" % m)
+check([n for n, _ in extra] == ["libelf1", "libffi6", "libgcc1", "libapt-pkg5.0", "libnettle6",
+                                "libhogweed4"], "Debian 10 DPKG_EXTRA uses reported: %r" % extra)
 raises(lambda: inv.map_dpkg([("libnosuchthing42", "1.0-1")], "debian-12"),
        "an unknown lib* dpkg package fails")
 
@@ -159,7 +178,8 @@ for target_id in inv.TARGETS:
     check("repo-info" in lib["inventory"]["source"] and "@" in lib["inventory"]["source"],
           target_id + ": source names repository and commit")
 for t in work["targets"]:
-    if t["family"] in ("ubuntu", "rhel", "amazonlinux", "alpine") and t["kind"] == "distro":
+    if (t["family"] in ("debian", "ubuntu", "rhel", "amazonlinux", "alpine")
+            and t["kind"] == "distro"):
         coverage = t["libraries"]["inventory"]["coverage"]
         check(coverage == "package-list" or t["id"] not in inv.TARGETS,
               t["id"] + ": in TARGETS means package-list")
@@ -173,6 +193,12 @@ for target_id, cfg in inv.TARGETS.items():
               target_id + ": package_names names a bundled index")
     else:
         check(names is None, target_id + ": no package_names without names_index")
+d10 = by_id["debian-10"]
+check(d10["openssl"]["default"] == [] and
+      {o["soname"] for o in d10["openssl"]["installable"]} == {"libssl.so.1.1", "libcrypto.so.1.1"},
+      "debian-10: the buster image has no libssl1.1; its sonames are installable")
+check("package_names" not in d10["libraries"], "debian-10: no package_names (bullseye's differ)")
+check("libelf-0.183.so" not in d10["libraries"]["default"], "debian-10: no bullseye file names")
 probe = copy.deepcopy(by_id["ubuntu-22.04"])
 inv.set_package_names(probe, None)
 check("package_names" not in probe["libraries"], "set_package_names(None) removes the entry")
