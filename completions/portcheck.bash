@@ -59,13 +59,17 @@ _portcheck() {
             COMPREPLY=($(compgen -f -- "$cur"))
             return
             ;;
+        --sarif-root)
+            COMPREPLY=($(compgen -d -- "$cur"))
+            return
+            ;;
         -j | --jobs | --max-memory | --exclude)
             return
             ;;
     esac
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W '--help --format --json --sarif --markdown --github --config
-            --no-config --output --color --target --baselines --list-targets --fail-on --jobs
+        COMPREPLY=($(compgen -W '--help --format --json --sarif --sarif-root --markdown --github
+            --config --no-config --output --color --target --baselines --list-targets --fail-on --jobs
             --max-memory --exclude --tree --version' -- "$cur"))
         return
     fi

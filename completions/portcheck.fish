@@ -20,6 +20,7 @@ complete -c portcheck -n $check -s h -l help -d 'print the option summary and ex
 complete -c portcheck -n $check -l format -x -a 'text json sarif github markdown' -d 'output format on stdout'
 complete -c portcheck -n $check -l json -r -F -d 'also write the JSON report to FILE'
 complete -c portcheck -n $check -l sarif -r -F -d 'also write a SARIF 2.1.0 report to FILE'
+complete -c portcheck -n $check -l sarif-root -x -a '(__fish_complete_directories)' -d 'SARIF locates files under DIR relative to it'
 complete -c portcheck -n $check -l markdown -r -F -d 'also write a Markdown summary to FILE'
 complete -c portcheck -n $check -l github -r -F -d 'also write GitHub Actions annotations to FILE'
 complete -c portcheck -n $check -l config -r -F -d 'project config'

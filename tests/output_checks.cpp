@@ -75,6 +75,17 @@ std::string percent_decoded(const std::string& uri) {
   return out;
 }
 
+std::string sarif_location_path(const std::string& uri, bool relative_to_root,
+                                const std::string& root) {
+  std::string rest = uri;
+  if (!relative_to_root) {
+    if (rest.rfind("file://", 0) != 0) return "";
+    rest = rest.substr(7);
+  }
+  if (!uri_characters_only(rest)) return "";
+  return relative_to_root ? root + "/" + percent_decoded(rest) : percent_decoded(rest);
+}
+
 bool uri_characters_only(const std::string& uri) {
   for (size_t i = 0; i < uri.size(); ++i) {
     char c = uri[i];

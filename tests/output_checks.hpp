@@ -18,6 +18,11 @@ void check_log_safe(const std::string& text);
 std::string percent_decoded(const std::string& uri);
 // Unreserved characters, `/` and percent-escapes only (RFC 3986).
 bool uri_characters_only(const std::string& uri);
+// The path a SARIF artifactLocation's `uri` names: below `root` when it is relative to the
+// uriBaseId %SRCROOT%, else what follows `file://`; "" when the rest holds anything but
+// unreserved characters, `/` and percent-escapes.
+std::string sarif_location_path(const std::string& uri, bool relative_to_root,
+                                const std::string& root);
 
 // Text report, stderr: printable lines, valid UTF-8, log-safe.
 void check_text(const std::string& text);

@@ -89,6 +89,9 @@ ParsedArgs parse_args(int argc, char** argv) {
   std::optional<std::string> json_file, sarif_file, markdown_file, github_file, config_file;
   app.add_option("--json", json_file, "also write the JSON report to FILE");
   app.add_option("--sarif", sarif_file, "also write a SARIF 2.1.0 report to FILE");
+  app.add_option("--sarif-root", plan.sarif_root,
+                 "SARIF locates files under DIR relative to it (%SRCROOT%), others by absolute "
+                 "file:// URIs (default: the working directory)");
   app.add_option("--markdown", markdown_file, "also write a Markdown summary to FILE");
   app.add_option("--github", github_file, "also write GitHub Actions annotations to FILE");
   auto* config = app.add_option("--config", config_file,

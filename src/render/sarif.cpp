@@ -1,6 +1,11 @@
 // SARIF 2.1.0 (https://docs.oasis-open.org/sarif/sarif/v2.1.0/): one rule per portcheck rule,
-// one result per finding and target, located on the file; suppressed findings carry their
-// justification. Code-scanning services read this.
+// one result per finding and target, located on the file (relative to %SRCROOT% when under it,
+// as GitHub code scanning requires, else an absolute file:// URI), with a fingerprint that
+// survives a re-run; suppressed findings carry their justification.
+#include <fmt/format.h>
+
+#include <cctype>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 
 #include "json_dump.hpp"
@@ -25,43 +30,123 @@ const char* level_of(Severity severity) {
   return "note";
 }
 
-Json rule_json(const std::string& id, const std::string& summary) {
-  return Json{{"id", id},
-              {"name", id},
-              {"shortDescription", {{"text", summary}}},
-              {"fullDescription", {{"text", summary}}},
-              {"help", {{"text", summary + ". See docs/rules.md, section " + id + "."}}}};
+constexpr const char* kRootId = "%SRCROOT%";
+
+// SARIF's `name` is for people and must differ from the id even ignoring case (the SARIF
+// Multitool compares so): "glibc-version" -> "GlibcVersionCheck", "relr" -> "RelrCheck".
+std::string rule_name(const std::string& id) {
+  std::string name;
+  bool upper = true;
+  for (char c : id) {
+    if (c == '-') {
+      upper = true;
+      continue;
+    }
+    name += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+    upper = false;
+  }
+  return name + "Check";
 }
 
-Json rules_json(std::vector<std::string>& ids) {
+Json rule_json(const std::string& id, const std::string& summary, const SarifPaths& paths) {
+  std::string doc = "docs/rules.md, section `" + id + "`";
+  Json rule{
+      {"id", id},
+      {"name", rule_name(id)},
+      {"shortDescription", {{"text", summary}}},
+      {"fullDescription", {{"text", summary + "."}}},
+      {"help",
+       {{"text", summary + ". Each result says what to change. See " + doc + "."},
+        {"markdown", "**" + summary + ".** Each result says what to change. See " + doc + "."}}}};
+  if (!paths.information_uri.empty()) rule["helpUri"] = paths.information_uri + "#" + id;
+  return rule;
+}
+
+Json rules_json(std::vector<std::string>& ids, const SarifPaths& paths) {
   Json rules = Json::array();
   for (const auto& rule : all_rules()) {
     ids.push_back(rule.id);
-    rules.push_back(rule_json(rule.id, rule.summary));
+    rules.push_back(rule_json(rule.id, rule.summary, paths));
   }
   ids.push_back(kInputError);
-  rules.push_back(rule_json(kInputError, "an input that could not be read or analysed"));
+  rules.push_back(rule_json(kInputError, "an input that could not be read or analysed", paths));
   return rules;
 }
 
-// A path is not a URI: spaces, `%`, `#`, `?` and bytes that are not ASCII are percent-encoded.
-Json location(const std::string& path) {
-  return Json::array({{{"physicalLocation", {{"artifactLocation", {{"uri", escape_uri(path)}}}}}}});
+// As given, not normalised: `a/../b` is not `b` where `a` is a link.
+std::string absolute_path(const std::string& path, const SarifPaths& paths) {
+  return path.empty() || path[0] != '/' ? paths.cwd + "/" + path : path;
+}
+
+// The path below `root`, or nullopt when the file is not under it.
+std::optional<std::string> below(const std::string& absolute, const std::string& root) {
+  std::string prefix = root.empty() || root.back() != '/' ? root + "/" : root;
+  if (absolute.size() <= prefix.size() || absolute.compare(0, prefix.size(), prefix) != 0) {
+    return std::nullopt;
+  }
+  return absolute.substr(prefix.size());
+}
+
+// A path is not a URI: spaces, `%`, `#`, `?`, `:` and bytes that are not ASCII are
+// percent-encoded.
+Json artifact_location(const std::string& path, const SarifPaths& paths) {
+  std::string absolute = absolute_path(path, paths);
+  if (auto relative = below(absolute, paths.root)) {
+    return {{"uri", escape_uri(*relative)}, {"uriBaseId", kRootId}};
+  }
+  return {{"uri", "file://" + escape_uri(absolute)}};
+}
+
+Json location(const std::string& path, const SarifPaths& paths) {
+  return Json::array(
+      {{{"physicalLocation", {{"artifactLocation", artifact_location(path, paths)}}}}});
+}
+
+// FNV-1a, 64 bits: the same on every machine and run, which a fingerprint needs.
+std::string fingerprint(std::initializer_list<std::string> parts) {
+  uint64_t hash = 0xcbf29ce484222325ull;
+  for (const auto& part : parts) {
+    for (unsigned char c : part + '\0') {
+      hash = (hash ^ c) * 0x100000001b3ull;
+    }
+  }
+  return fmt::format("{:016x}", hash);
+}
+
+// What identifies a result across runs: the rule, the target, the file (as located) and the
+// first culprit; not the message, whose counts change with unrelated symbols.
+Json fingerprints(const std::string& rule, const std::string& target, const Json& where,
+                  const std::vector<std::string>& culprits) {
+  std::string file = where.value("uriBaseId", "") + where.at("uri").get<std::string>();
+  return {{"portcheckResult/v1",
+           fingerprint({rule, target, file, culprits.empty() ? "" : culprits.front()})}};
 }
 
 size_t index_of(const std::vector<std::string>& ids, const std::string& id) {
   return static_cast<size_t>(std::find(ids.begin(), ids.end(), id) - ids.begin());
 }
 
+Json message_json(const std::string& target, const Finding& finding) {
+  std::string text = target + ": " + finding.message;
+  std::string markdown = "**" + escape_markdown(target) + "**: " + escape_markdown(finding.message);
+  if (!finding.hint.empty()) {
+    text += " Fix: " + finding.hint;
+    markdown += "\n\nFix: " + escape_markdown(finding.hint);
+  }
+  return {{"text", text}, {"markdown", markdown}};
+}
+
 Json finding_result(const FileReport& file, const TargetVerdict& target, const Finding& finding,
-                    const std::vector<std::string>& ids) {
+                    const std::vector<std::string>& ids, const SarifPaths& paths) {
+  Json locations = location(file.path, paths);
+  const Json& where = locations[0]["physicalLocation"]["artifactLocation"];
   Json result{{"ruleId", finding.rule},
               {"ruleIndex", index_of(ids, finding.rule)},
               {"level", level_of(finding.severity)},
-              {"message",
-               {{"text", target.target_id + ": " + finding.message +
-                             (finding.hint.empty() ? "" : " Fix: " + finding.hint)}}},
-              {"locations", location(file.path)},
+              {"message", message_json(target.target_id, finding)},
+              {"locations", locations},
+              {"partialFingerprints",
+               fingerprints(finding.rule, target.target_id, where, finding.culprits)},
               {"properties", {{"target", target.target_id}, {"culprits", finding.culprits}}}};
   if (finding.suppression >= 0) {
     result["suppressions"] =
@@ -70,35 +155,48 @@ Json finding_result(const FileReport& file, const TargetVerdict& target, const F
   return result;
 }
 
-Json results_json(const Report& report, const std::vector<std::string>& ids) {
+Json error_result(const FileReport& file, const std::vector<std::string>& ids,
+                  const SarifPaths& paths) {
+  Json locations = location(file.path, paths);
+  const Json& where = locations[0]["physicalLocation"]["artifactLocation"];
+  std::string kind = to_string(file.error->kind);
+  return {{"ruleId", kInputError},
+          {"ruleIndex", index_of(ids, kInputError)},
+          {"level", "error"},
+          {"message", {{"text", kind + ": " + file.error->message}}},
+          {"locations", locations},
+          {"partialFingerprints", fingerprints(kInputError, "", where, {kind})}};
+}
+
+Json results_json(const Report& report, const std::vector<std::string>& ids,
+                  const SarifPaths& paths) {
   Json results = Json::array();
   for (const auto& file : report.files) {
-    if (file.error) {
-      results.push_back(
-          {{"ruleId", kInputError},
-           {"ruleIndex", index_of(ids, kInputError)},
-           {"level", "error"},
-           {"message",
-            {{"text", std::string(to_string(file.error->kind)) + ": " + file.error->message}}},
-           {"locations", location(file.path)}});
-    }
+    if (file.error) results.push_back(error_result(file, ids, paths));
     for (const auto& target : file.targets) {
       for (const auto& finding : target.findings) {
-        results.push_back(finding_result(file, target, finding, ids));
+        results.push_back(finding_result(file, target, finding, ids, paths));
       }
     }
   }
   return results;
 }
 
+Json root_uri(const SarifPaths& paths) {
+  std::string root = paths.root.empty() || paths.root.back() != '/' ? paths.root + "/" : paths.root;
+  return {{kRootId, {{"uri", "file://" + escape_uri(root)}}}};
+}
+
 }  // namespace
 
-std::string render_sarif(const Report& report) {
+std::string render_sarif(const Report& report, const SarifPaths& paths) {
   std::vector<std::string> ids;
-  Json driver{
-      {"name", "portcheck"}, {"version", report.portcheck_version}, {"rules", rules_json(ids)}};
+  Json driver{{"name", "portcheck"}, {"version", report.portcheck_version}};
+  if (!paths.information_uri.empty()) driver["informationUri"] = paths.information_uri;
+  driver["rules"] = rules_json(ids, paths);
   Json run{{"tool", {{"driver", driver}}},
-           {"results", results_json(report, ids)},
+           {"originalUriBaseIds", root_uri(paths)},
+           {"results", results_json(report, ids, paths)},
            {"invocations", Json::array({{{"executionSuccessful", true}}})},
            {"properties",
             {{"targets", report.selected_targets}, {"baselineTableDate", report.table_date}}}};
