@@ -39,9 +39,13 @@ sys.exit(1 if errors else 0)
 PY
 
 # The Multitool's validator. SARIF2017 (a location without a region): a binary has no lines to
-# point to. SARIF2005 (no informationUri): portcheck has no web page to name.
+# point to. SARIF2005 (no informationUri): portcheck has no web page to name. It is a .NET
+# program: without ICU it needs the invariant culture, and under the suite's ulimit -v its GC
+# must reserve less address space than its default (a range of 1 GiB, not 256 GiB).
 multitool="$tools_dir/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
-DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 "$multitool" validate all.sarif --output validation.sarif --log ForceOverwrite >validate.log 2>&1 ||
+DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 DOTNET_GCRegionRange=0x40000000 \
+  "$multitool" validate all.sarif --output validation.sarif --log ForceOverwrite \
+  >validate.log 2>&1 ||
   { cat validate.log; echo "sarif: the Multitool could not validate"; exit 1; }
 /usr/bin/python3 - validation.sarif <<'PY'
 import collections, json, sys
@@ -57,7 +61,9 @@ PY
 
 # Locations and fingerprints: the same report from the parent directory with --sarif-root names
 # the files and fingerprints each result as before.
-(cd .. && "$portcheck" --format sarif --sarif-root "$work" -t @all "$work/release"   "$fixtures"/glibc-2.* "$fixtures/empty" "$fixtures/tls-static-openssl" > "$work/again.sarif"   2>/dev/null) || true
+(cd .. && "$portcheck" --format sarif --sarif-root "$work" -t @all "$work/release" \
+  "$fixtures"/glibc-2.* "$fixtures/empty" "$fixtures/tls-static-openssl" >"$work/again.sarif" \
+  2>/dev/null) || true
 /usr/bin/python3 - all.sarif again.sarif "$work" <<'PY'
 import json, sys
 first, again = (json.load(open(p))["runs"][0] for p in sys.argv[1:3])
