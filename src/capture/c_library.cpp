@@ -6,19 +6,11 @@
 
 #include "libraries.hpp"
 #include "portcheck/baseline.hpp"
+#include "portcheck/strings.hpp"
 #include "portcheck/symbol_version.hpp"
 
 namespace portcheck::capture {
 namespace {
-
-bool starts_with(const std::string& text, const std::string& prefix) {
-  return text.compare(0, prefix.size(), prefix) == 0;
-}
-
-bool ends_with(const std::string& text, const std::string& suffix) {
-  return text.size() >= suffix.size() &&
-         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 // musl installs its library as /lib/ld-musl-<arch>.so.1 and, on Alpine, links
 // libc.musl-<arch>.so.1 to it.

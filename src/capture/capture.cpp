@@ -15,6 +15,7 @@
 #include "libraries.hpp"
 #include "os_release.hpp"
 #include "portcheck/load.hpp"
+#include "portcheck/strings.hpp"
 #include "portcheck/symbol_version.hpp"
 #include "root_fs.hpp"
 
@@ -31,12 +32,6 @@ struct Context {
   std::string from;  // "captured from / on 2026-11-25 by portcheck baseline capture"
   std::vector<std::string>& notes;
 };
-
-std::string dotted(const std::vector<int>& numbers) {
-  std::string text;
-  for (size_t i = 0; i < numbers.size(); ++i) text += (i ? "." : "") + std::to_string(numbers[i]);
-  return text;
-}
 
 std::string joined(const std::vector<std::string>& items) {
   std::string text;

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "portcheck/load.hpp"
+#include "portcheck/strings.hpp"
 
 namespace portcheck::capture {
 namespace {
@@ -78,8 +79,6 @@ void read_ld_so_conf(const RootFs& fs, const std::string& path, int depth,
     }
   }
 }
-
-std::string file_name(const std::string& path) { return path.substr(path.rfind('/') + 1); }
 
 std::set<std::string> file_names(const std::set<std::string>& paths) {
   std::set<std::string> names;

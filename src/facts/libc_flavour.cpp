@@ -3,18 +3,10 @@
 #include <algorithm>
 
 #include "portcheck/derive.hpp"
+#include "portcheck/strings.hpp"
 
 namespace portcheck {
 namespace {
-
-bool starts_with(const std::string& text, const std::string& prefix) {
-  return text.rfind(prefix, 0) == 0;
-}
-
-std::string base_name(const std::string& path) {
-  auto slash = path.find_last_of('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
 
 bool is_glibc_interpreter(const std::string& name) {
   return starts_with(name, "ld-linux") || starts_with(name, "ld64.so.") || name == "ld.so.1";
@@ -41,7 +33,7 @@ LibcFlavour detect_libc(const ElfFacts& elf) {
     return LibcFlavour::static_linked;
   }
   if (elf.interpreter) {
-    std::string name = base_name(*elf.interpreter);
+    std::string name = file_name(*elf.interpreter);
     if (starts_with(name, "ld-musl-")) return LibcFlavour::musl;
     if (is_glibc_interpreter(name)) return LibcFlavour::glibc;
   }

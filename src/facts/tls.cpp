@@ -3,11 +3,10 @@
 #include <algorithm>
 
 #include "portcheck/derive.hpp"
+#include "portcheck/strings.hpp"
 
 namespace portcheck {
 namespace {
-
-bool starts_with(const std::string& text, const char* prefix) { return text.rfind(prefix, 0) == 0; }
 
 void add_unique(std::vector<std::string>& list, const std::string& item) {
   if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(item);

@@ -7,17 +7,12 @@
 #include "json_dump.hpp"
 #include "portcheck/escape.hpp"
 #include "portcheck/render.hpp"
+#include "portcheck/strings.hpp"
 
 namespace portcheck {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-std::string dotted(const std::vector<int>& numbers) {
-  std::string text;
-  for (size_t i = 0; i < numbers.size(); ++i) text += (i ? "." : "") + std::to_string(numbers[i]);
-  return text;
-}
 
 std::string x86_max(const Target& target, const char* family) {
   auto arch = target.symbol_versions.find("x86_64");

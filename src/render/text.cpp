@@ -7,6 +7,7 @@
 
 #include "portcheck/escape.hpp"
 #include "portcheck/render.hpp"
+#include "portcheck/strings.hpp"
 
 namespace portcheck {
 namespace {
@@ -257,11 +258,11 @@ void append_file(std::string& out, const FileReport& file, const Painter& p, boo
   append_summary(out, file);
 }
 
-std::string short_list(const std::vector<std::string>& items, size_t shown) {
-  std::vector<std::string> head(items.begin(), items.begin() + std::min(shown, items.size()));
-  std::string text = join_escaped(head, ", ");
-  if (items.size() > shown) text += fmt::format(" and {} more", items.size() - shown);
-  return text;
+// The items escaped for the terminal, as short_list gives them.
+std::string escaped_short_list(const std::vector<std::string>& items, size_t shown) {
+  std::vector<std::string> escaped;
+  for (const auto& item : items) escaped.push_back(escape_text(item));
+  return short_list(escaped, shown);
 }
 
 void append_release(std::string& out, const ReleaseReport& release, const Painter& p) {
@@ -277,8 +278,9 @@ void append_release(std::string& out, const ReleaseReport& release, const Painte
     return;
   }
   for (const auto& target : release.targets) {
-    std::string reason =
-        target.held_back_by.empty() ? "" : "held back by " + short_list(target.held_back_by, 3);
+    std::string reason = target.held_back_by.empty()
+                             ? ""
+                             : "held back by " + escaped_short_list(target.held_back_by, 3);
     out += fmt::format("  {:<20}{}{}\n", escape_text(target.target_id),
                        reason.empty() ? p.paint(to_string(target.verdict), "32")
                                       : painted_verdict(target.verdict, p),

@@ -24,10 +24,6 @@ const LibraryDetail* detail_of(const Target& target, const std::string& soname) 
   return found == target.library_details.end() ? nullptr : &found->second;
 }
 
-bool contains(const std::vector<std::string>& list, const std::string& name) {
-  return std::find(list.begin(), list.end(), name) != list.end();
-}
-
 // Versions the file needs of `library` that the target's lacks; weak needs only make ld.so warn.
 // A derived set knows what is missing only where it says so.
 std::vector<std::string> missing_versions(const LibraryNeeds& library,

@@ -11,10 +11,6 @@
 namespace portcheck::rules {
 namespace {
 
-bool listed(const std::vector<std::string>& list, const std::string& soname) {
-  return std::find(list.begin(), list.end(), soname) != list.end();
-}
-
 const LibraryOffer* offer_for(const std::vector<LibraryOffer>& offers, const std::string& soname) {
   for (const auto& offer : offers) {
     if (offer.soname == soname) return &offer;
@@ -50,7 +46,7 @@ std::optional<std::string> origin_path(const Facts& facts) {
 // Whether any target of the table lists `soname`: in an image, an archive, a policy's list.
 bool known_anywhere(const BaselineTable& table, const std::string& soname) {
   for (const auto& t : table.targets) {
-    if (listed(t.default_libraries, soname) || listed(t.openssl_default, soname) ||
+    if (contains(t.default_libraries, soname) || contains(t.openssl_default, soname) ||
         offer_for(t.installable, soname) || offer_for(t.openssl_installable, soname) ||
         t.library_details.count(soname) == 1 || (t.archive && t.archive->package_of(soname))) {
       return true;
@@ -140,8 +136,8 @@ Finding missing_from_image(const Target& target, const std::string& soname,
 std::optional<Finding> library_finding(const Facts& facts, const Target& target,
                                        const BaselineTable& table, const std::string& soname,
                                        const char* rule, const std::string& extra_hint) {
-  if (listed(facts.bundled, soname) || provided_by_libc(target, soname)) return std::nullopt;
-  if (listed(target.default_libraries, soname) || listed(target.openssl_default, soname)) {
+  if (contains(facts.bundled, soname) || provided_by_libc(target, soname)) return std::nullopt;
+  if (contains(target.default_libraries, soname) || contains(target.openssl_default, soname)) {
     return std::nullopt;
   }
   if (auto origin = origin_path(facts); origin && !known_anywhere(table, soname)) {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "portcheck/strings.hpp"
 #include "support.hpp"
 
 namespace portcheck::rules {
@@ -37,12 +38,10 @@ void check_search_paths(const Facts& facts, const Target&, const BaselineTable&,
                  bad});
 }
 
-std::string base_name(const std::string& path) { return path.substr(path.find_last_of('/') + 1); }
-
 // Debian and Ubuntu also install each loader under its multiarch directory.
 bool multiarch_alias(const Target& target, const std::string& path, const std::string& standard) {
   if (target.family != "debian" && target.family != "ubuntu") return false;
-  return under(path, "/lib/") && base_name(path) == base_name(standard) &&
+  return under(path, "/lib/") && file_name(path) == file_name(standard) &&
          std::count(path.begin(), path.end(), '/') == 3;
 }
 

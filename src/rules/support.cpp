@@ -13,12 +13,6 @@ std::optional<std::vector<int>> target_max(const Facts& facts, const Target& tar
   return found->second;
 }
 
-std::string dotted(const std::vector<int>& numbers) {
-  std::string text;
-  for (size_t i = 0; i < numbers.size(); ++i) text += (i ? "." : "") + std::to_string(numbers[i]);
-  return text;
-}
-
 bool is_glibc_target(const Target& target) { return target.libc_flavour == "glibc"; }
 bool is_musl_target(const Target& target) { return target.libc_flavour == "musl"; }
 
@@ -34,13 +28,6 @@ std::vector<std::string> symbols_bound_to(const Facts& facts, const std::string&
   }
   if (symbols.empty()) symbols.push_back(version);
   return symbols;
-}
-
-std::string short_list(const std::vector<std::string>& items, size_t shown) {
-  std::string text;
-  for (size_t i = 0; i < items.size() && i < shown; ++i) text += (i ? ", " : "") + items[i];
-  if (items.size() > shown) text += fmt::format(" and {} more", items.size() - shown);
-  return text;
 }
 
 namespace {

@@ -7,13 +7,13 @@
 #include <vector>
 
 #include "portcheck/rules.hpp"
+#include "portcheck/strings.hpp"
 
 namespace portcheck::rules {
 
 // The target's highest version of `family` on the file's architecture, if the table knows it.
 std::optional<std::vector<int>> target_max(const Facts& facts, const Target& target,
                                            const std::string& family);
-std::string dotted(const std::vector<int>& numbers);
 bool is_glibc_target(const Target& target);
 bool is_musl_target(const Target& target);
 // A glibc program on a musl target or the reverse: the libc-flavour rule's case.
@@ -21,9 +21,6 @@ bool wrong_libc(const Facts& facts, const Target& target);
 
 // Symbols (as "symbol@VERSION") bound to a needed version; the version alone when none is.
 std::vector<std::string> symbols_bound_to(const Facts& facts, const std::string& version);
-
-// Short list for a message: "a, b, c and 4 more".
-std::string short_list(const std::vector<std::string>& items, size_t shown = 3);
 
 std::string hint_older_glibc(const Facts& facts, const Target& target);
 std::string hint_static_cxx_runtime(const Facts& facts, const std::string& flag);

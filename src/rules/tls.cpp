@@ -9,10 +9,6 @@
 namespace portcheck::rules {
 namespace {
 
-bool listed(const std::vector<std::string>& list, const std::string& item) {
-  return std::find(list.begin(), list.end(), item) != list.end();
-}
-
 std::string tls_hint(const Facts& facts) {
   if (facts.elf.toolchain.rust) {
     return "use rustls instead of OpenSSL (reqwest: the `rustls-tls` feature), or ";
@@ -45,10 +41,10 @@ std::string target_openssldir(const Target& target) {
 std::string env_hint(const Facts& facts, const Target& target) {
   const auto& env = facts.tls.env_overrides;
   std::vector<std::string> parts;
-  if (listed(env, "SSL_CERT_FILE") && !target.ca_files.empty()) {
+  if (contains(env, "SSL_CERT_FILE") && !target.ca_files.empty()) {
     parts.push_back("SSL_CERT_FILE=" + target.ca_files.front());
   }
-  if (listed(env, "SSL_CERT_DIR") && !target.ca_dirs.empty()) {
+  if (contains(env, "SSL_CERT_DIR") && !target.ca_dirs.empty()) {
     parts.push_back("SSL_CERT_DIR=" + target.ca_dirs.front());
   }
   if (parts.empty()) return "";
@@ -70,7 +66,7 @@ std::string own_ca_loader(const Facts& facts) {
     auto same = [&](const ImportedSymbol& symbol) { return symbol.name == name; };
     const auto& imports = facts.elf.imports;
     return std::any_of(imports.begin(), imports.end(), same) ||
-           listed(facts.elf.unversioned_imports, name);
+           contains(facts.elf.unversioned_imports, name);
   };
   for (const char* loader : loaders) {
     if (imported(loader)) return loader;
@@ -86,7 +82,7 @@ void check_ca_bundle(const Facts& facts, const Target& target, const BaselineTab
   if (facts.elf.tls_markers.native_certs || facts.elf.tls_markers.openssl_probe) return;
   std::vector<std::string> present, absent;
   for (const auto& path : tls.cert_paths) {
-    bool there = listed(target.ca_files, path) || listed(target.ca_dirs, path);
+    bool there = contains(target.ca_files, path) || contains(target.ca_dirs, path);
     (there ? present : absent).push_back(path);
   }
   if (absent.empty()) return;
