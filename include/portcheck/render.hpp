@@ -19,7 +19,6 @@ std::string render_json(const Report& report);
 struct SarifPaths {
   std::string root;
   std::string cwd;
-  std::string information_uri;  // about portcheck and its rules; "" for none
 };
 
 std::string render_sarif(const Report& report, const SarifPaths& paths);  // SARIF 2.1.0

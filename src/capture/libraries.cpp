@@ -80,45 +80,45 @@ void read_ld_so_conf(const RootFs& fs, const std::string& path, int depth,
   }
 }
 
-std::set<std::string> file_names(const std::set<std::string>& paths) {
+// The files whose packages are wanted, and their file names: a package lists the real file
+// under its own name (perhaps through a linked directory), so only listed paths with one of
+// these names are resolved; resolving every listed path of a full host takes minutes.
+struct WantedFiles {
+  std::set<std::string> files;
   std::set<std::string> names;
-  for (const auto& path : paths) names.insert(file_name(path));
-  return names;
-}
+  bool named(const std::string& path) const { return names.count(file_name(path)) == 1; }
+  bool has(const std::optional<std::string>& file) const { return file && files.count(*file); }
+};
 
-// dpkg: one info/<package>[:<arch>].list per package, one path per line. A package lists the
-// real file under its own name (perhaps through a linked directory), so only paths with a wanted
-// file name are resolved: resolving every listed path of a full host takes minutes.
-void read_dpkg_lists(const RootFs& fs, const std::set<std::string>& wanted,
+// dpkg: one info/<package>[:<arch>].list per package, one path per line.
+void read_dpkg_lists(const RootFs& fs, const WantedFiles& wanted,
                      std::map<std::string, std::string>& owner) {
   const std::string info = "/var/lib/dpkg/info";
-  const auto names = file_names(wanted);
   for (const auto& name : list_directory(fs, info)) {
-    if (name.size() < 6 || name.compare(name.size() - 5, 5, ".list") != 0) continue;
+    if (name.size() < 6 || !ends_with(name, ".list")) continue;
     std::string package = name.substr(0, name.size() - 5);
     package = package.substr(0, package.find(':'));
     std::istringstream lines(read_text(fs, info + "/" + name).value_or(""));
     std::string path;
     while (std::getline(lines, path)) {
-      if (names.count(file_name(path)) == 0) continue;
+      if (!wanted.named(path)) continue;
       auto file = resolve(fs, path);
-      if (file && wanted.count(*file) == 1) owner.emplace(*file, package);
+      if (wanted.has(file)) owner.emplace(*file, package);
     }
   }
 }
 
 // apk: paragraphs of "P:<package>", then "F:<dir>" followed by its "R:<file>" lines.
-void read_apk_installed(const RootFs& fs, const std::set<std::string>& wanted,
+void read_apk_installed(const RootFs& fs, const WantedFiles& wanted,
                         std::map<std::string, std::string>& owner) {
-  const auto names = file_names(wanted);
   std::istringstream lines(read_text(fs, "/lib/apk/db/installed").value_or(""));
   std::string line, package, dir;
   while (std::getline(lines, line)) {
-    if (line.rfind("P:", 0) == 0) package = line.substr(2);
-    if (line.rfind("F:", 0) == 0) dir = "/" + line.substr(2);
-    if (line.rfind("R:", 0) != 0 || names.count(line.substr(2)) == 0) continue;
+    if (starts_with(line, "P:")) package = line.substr(2);
+    if (starts_with(line, "F:")) dir = "/" + line.substr(2);
+    if (!starts_with(line, "R:") || !wanted.named(line.substr(2))) continue;
     auto file = resolve(fs, dir + "/" + line.substr(2));
-    if (file && wanted.count(*file) == 1) owner.emplace(*file, package);
+    if (wanted.has(file)) owner.emplace(*file, package);
   }
 }
 
@@ -199,7 +199,8 @@ std::vector<PresentLibrary> present_libraries(const RootFs& fs,
 
 std::map<std::string, std::string> packages_of(const RootFs& fs,
                                                const std::vector<std::string>& files) {
-  std::set<std::string> wanted(files.begin(), files.end());
+  WantedFiles wanted{{files.begin(), files.end()}, {}};
+  for (const auto& file : wanted.files) wanted.names.insert(file_name(file));
   std::map<std::string, std::string> owner;
   read_dpkg_lists(fs, wanted, owner);
   read_apk_installed(fs, wanted, owner);

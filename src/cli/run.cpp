@@ -245,7 +245,7 @@ SarifPaths sarif_paths(const RunPlan& plan) {
   std::filesystem::path root = plan.sarif_root ? cwd / *plan.sarif_root : cwd;
   std::string normal = root.lexically_normal().string();
   if (normal.size() > 1 && normal.back() == '/') normal.pop_back();
-  return SarifPaths{normal, cwd.string(), ""};
+  return SarifPaths{normal, cwd.string()};
 }
 
 std::string render_as(Format format, const Report& report, const RunPlan& plan) {

@@ -12,6 +12,7 @@
 #include "portcheck/escape.hpp"
 #include "portcheck/render.hpp"
 #include "portcheck/rules.hpp"
+#include "portcheck/strings.hpp"
 
 namespace portcheck {
 namespace {
@@ -48,9 +49,9 @@ std::string rule_name(const std::string& id) {
   return name + "Check";
 }
 
-Json rule_json(const std::string& id, const std::string& summary, const SarifPaths& paths) {
+Json rule_json(const std::string& id, const std::string& summary) {
   std::string doc = "docs/rules.md, section `" + id + "`";
-  Json rule{
+  return {
       {"id", id},
       {"name", rule_name(id)},
       {"shortDescription", {{"text", summary}}},
@@ -58,18 +59,16 @@ Json rule_json(const std::string& id, const std::string& summary, const SarifPat
       {"help",
        {{"text", summary + ". Each result says what to change. See " + doc + "."},
         {"markdown", "**" + summary + ".** Each result says what to change. See " + doc + "."}}}};
-  if (!paths.information_uri.empty()) rule["helpUri"] = paths.information_uri + "#" + id;
-  return rule;
 }
 
-Json rules_json(std::vector<std::string>& ids, const SarifPaths& paths) {
+Json rules_json(std::vector<std::string>& ids) {
   Json rules = Json::array();
   for (const auto& rule : all_rules()) {
     ids.push_back(rule.id);
-    rules.push_back(rule_json(rule.id, rule.summary, paths));
+    rules.push_back(rule_json(rule.id, rule.summary));
   }
   ids.push_back(kInputError);
-  rules.push_back(rule_json(kInputError, "an input that could not be read or analysed", paths));
+  rules.push_back(rule_json(kInputError, "an input that could not be read or analysed"));
   return rules;
 }
 
@@ -78,12 +77,15 @@ std::string absolute_path(const std::string& path, const SarifPaths& paths) {
   return path.empty() || path[0] != '/' ? paths.cwd + "/" + path : path;
 }
 
+// The root as a directory: with one trailing `/` ("/" stays "/").
+std::string as_directory(const std::string& root) {
+  return ends_with(root, "/") ? root : root + "/";
+}
+
 // The path below `root`, or nullopt when the file is not under it.
 std::optional<std::string> below(const std::string& absolute, const std::string& root) {
-  std::string prefix = root.empty() || root.back() != '/' ? root + "/" : root;
-  if (absolute.size() <= prefix.size() || absolute.compare(0, prefix.size(), prefix) != 0) {
-    return std::nullopt;
-  }
+  std::string prefix = as_directory(root);
+  if (absolute.size() <= prefix.size() || !starts_with(absolute, prefix)) return std::nullopt;
   return absolute.substr(prefix.size());
 }
 
@@ -183,17 +185,15 @@ Json results_json(const Report& report, const std::vector<std::string>& ids,
 }
 
 Json root_uri(const SarifPaths& paths) {
-  std::string root = paths.root.empty() || paths.root.back() != '/' ? paths.root + "/" : paths.root;
-  return {{kRootId, {{"uri", "file://" + escape_uri(root)}}}};
+  return {{kRootId, {{"uri", "file://" + escape_uri(as_directory(paths.root))}}}};
 }
 
 }  // namespace
 
 std::string render_sarif(const Report& report, const SarifPaths& paths) {
   std::vector<std::string> ids;
-  Json driver{{"name", "portcheck"}, {"version", report.portcheck_version}};
-  if (!paths.information_uri.empty()) driver["informationUri"] = paths.information_uri;
-  driver["rules"] = rules_json(ids, paths);
+  Json driver{
+      {"name", "portcheck"}, {"version", report.portcheck_version}, {"rules", rules_json(ids)}};
   Json run{{"tool", {{"driver", driver}}},
            {"originalUriBaseIds", root_uri(paths)},
            {"results", results_json(report, ids, paths)},

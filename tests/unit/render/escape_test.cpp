@@ -246,7 +246,7 @@ TEST_CASE("every renderer carries hostile names as data", "[render]") {
     check_github(render_github(report));
     check_markdown(render_markdown(report));
     check_json(render_json(report), name);
-    check_sarif(render_sarif(report, SarifPaths{"/work", "/work", ""}), name);
+    check_sarif(render_sarif(report, SarifPaths{"/work", "/work"}), name);
   }
 }
 
