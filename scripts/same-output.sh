@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Shows that a change leaves portcheck's output as it was: builds portcheck at REV (default HEAD)
 # in a private worktree and the working tree as it is, runs both with --format json (and text,
-# --tree and --list-targets) on the test fixtures and on /usr/bin, and compares byte by byte.
+# --tree, --fail-on warn, SARIF, GitHub, Markdown and --list-targets) on the test fixtures and
+# on /usr/bin, and compares byte by byte.
 # Exit 0 when every output is identical, 1 when one differs (the diffs are printed), 2 on a
 # usage or build error. For restructurings that must not change behaviour.
 #
@@ -34,6 +35,8 @@ build() {  # SOURCE BUILD_DIR TARGET...
 }
 echo "== build $rev ($(git rev-parse --short "$rev")) and the working tree"
 git worktree add --detach --quiet "$work/tree" "$rev"
+# The old build's cache names the previous run's private worktree: start it afresh.
+rm -rf "$out/old"
 build "$work/tree" "$out/old" portcheck
 build "$repo" "$out/new" portcheck portcheck_fixtures
 
@@ -45,6 +48,10 @@ runs=(
   "text|--no-config --color never -t @all"
   "tree|--no-config --color never --tree"
   "jobs1|--no-config --format json -j 1 -t @all"
+  "warn-gate|--no-config --format json --fail-on warn -t @all"
+  "sarif|--no-config --format sarif -t @all"
+  "github|--no-config --format github -t @all"
+  "markdown|--no-config --format markdown -t @all"
 )
 status=0
 for path in "${paths[@]}"; do

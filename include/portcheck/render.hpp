@@ -14,14 +14,15 @@ struct TextStyle {
 
 std::string render_text(const Report& report, const TextStyle& style);
 std::string render_json(const Report& report);
-// Where SARIF locates files: `root` (%SRCROOT%, absolute) for those under it, the rest as
-// absolute file:// URIs; relative paths of the report are relative to `cwd` (absolute).
-struct SarifPaths {
+// Where reports for code scanning locate files: relative to `root` (absolute; SARIF's
+// %SRCROOT%) for those under it, the rest by absolute path; relative paths of the report are
+// relative to `cwd` (absolute).
+struct ReportPaths {
   std::string root;
   std::string cwd;
 };
 
-std::string render_sarif(const Report& report, const SarifPaths& paths);  // SARIF 2.1.0
+std::string render_sarif(const Report& report, const ReportPaths& paths);  // SARIF 2.1.0
 std::string render_github(const Report& report);    // GitHub Actions annotations
 std::string render_markdown(const Report& report);  // a summary for a step or a comment
 

@@ -28,6 +28,23 @@ struct TargetVerdict {
   std::string target_id;
   Verdict verdict = Verdict::pass;
   std::vector<Finding> findings;  // in rule order
+  // The finding every report names as the reason for the verdict: the first fail not
+  // suppressed, else the first such warn; -1 for a pass.
+  int reason = -1;
+  bool fails_gate = false;  // a fail, or a warn under --fail-on warn: the file fails the run
+};
+
+// findings[reason], or null for a pass.
+const Finding* reason_of(const TargetVerdict& target);
+
+// A file's findings of one rule over all targets, as one CI annotation or code-quality issue
+// shows them: the words and fix of the worst (the first of that severity), and the targets
+// concerned in table order. Suppressed findings and notes are left out.
+struct RuleOutcome {
+  std::string rule;
+  Severity severity = Severity::info;
+  std::string message, hint;
+  std::vector<std::string> targets;
 };
 
 struct FileSummary {
@@ -114,6 +131,8 @@ ReleaseReport report_release(const std::string& path, const std::vector<const Fi
 // The dependency tree of a reported file, with each library's standing on the targets.
 // Each bundled library's own dependencies appear under its first appearance only.
 std::vector<DependencyNode> dependency_tree(const FileReport& file, const ReleaseIndex& release);
+// In the order the rules first speak on the file's targets.
+std::vector<RuleOutcome> outcomes_by_rule(const FileReport& file);
 RunSummary summarize_run(const std::vector<FileReport>& files);
 std::vector<Suppression> unused_suppressions(const std::vector<Suppression>& suppressions,
                                              const std::vector<FileReport>& files);

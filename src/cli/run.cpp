@@ -238,20 +238,20 @@ void print_errors(const Report& report) {
 }
 
 // SARIF's %SRCROOT%: --sarif-root, else the working directory (or / when it is gone).
-SarifPaths sarif_paths(const RunPlan& plan) {
+ReportPaths report_paths(const RunPlan& plan) {
   std::error_code error;
   std::filesystem::path cwd = std::filesystem::current_path(error);
   if (error) cwd = "/";
   std::filesystem::path root = plan.sarif_root ? cwd / *plan.sarif_root : cwd;
   std::string normal = root.lexically_normal().string();
   if (normal.size() > 1 && normal.back() == '/') normal.pop_back();
-  return SarifPaths{normal, cwd.string()};
+  return ReportPaths{normal, cwd.string()};
 }
 
 std::string render_as(Format format, const Report& report, const RunPlan& plan) {
   switch (format) {
     case Format::json: return render_json(report);
-    case Format::sarif: return render_sarif(report, sarif_paths(plan));
+    case Format::sarif: return render_sarif(report, report_paths(plan));
     case Format::github: return render_github(report);
     case Format::markdown: return render_markdown(report);
     case Format::text: break;

@@ -3,8 +3,6 @@
 // thirty targets does not drown the page.
 #include <fmt/format.h>
 
-#include <map>
-
 #include "portcheck/escape.hpp"
 #include "portcheck/render.hpp"
 
@@ -23,41 +21,15 @@ const char* command_of(Severity severity) {
   return "notice";
 }
 
-struct Annotation {
-  Severity severity = Severity::info;
-  std::string message, hint;
-  std::vector<std::string> targets;
-};
-
 void annotate_file(std::string& out, const FileReport& file) {
-  std::map<std::string, Annotation> by_rule;
-  std::vector<std::string> order;
-  for (const auto& target : file.targets) {
-    for (const auto& finding : target.findings) {
-      if (finding.suppression >= 0 || finding.severity == Severity::info) continue;
-      auto [entry, added] = by_rule.try_emplace(finding.rule);
-      if (added) {
-        order.push_back(finding.rule);
-        entry->second = {finding.severity, finding.message, finding.hint, {}};
-      }
-      if (finding.severity > entry->second.severity) {
-        // The annotation speaks of its worst case: that finding's words and fix.
-        entry->second = {finding.severity, finding.message, finding.hint, entry->second.targets};
-      }
-      auto& targets = entry->second.targets;
-      if (targets.empty() || targets.back() != target.target_id)
-        targets.push_back(target.target_id);
-    }
-  }
-  for (const auto& rule : order) {
-    const Annotation& a = by_rule[rule];
+  for (const RuleOutcome& a : outcomes_by_rule(file)) {
     std::string targets;
     for (size_t i = 0; i < a.targets.size(); ++i) targets += (i ? ", " : "") + a.targets[i];
     std::string data = escape_github_data(a.message);
     if (!a.hint.empty()) data += kLineBreak + ("Fix: " + escape_github_data(a.hint));
     out += fmt::format("::{} file={},title={}::{}\n", command_of(a.severity),
                        escape_github_property(file.path),
-                       escape_github_property("portcheck " + rule + " (" + targets + ")"), data);
+                       escape_github_property("portcheck " + a.rule + " (" + targets + ")"), data);
   }
 }
 

@@ -2,17 +2,14 @@
 // one result per finding and target, located on the file (relative to %SRCROOT% when under it,
 // as GitHub code scanning requires, else an absolute file:// URI), with a fingerprint that
 // survives a re-run; suppressed findings carry their justification.
-#include <fmt/format.h>
-
 #include <cctype>
-#include <cstdint>
 #include <nlohmann/json.hpp>
 
+#include "code_scanning.hpp"
 #include "json_dump.hpp"
 #include "portcheck/escape.hpp"
 #include "portcheck/render.hpp"
 #include "portcheck/rules.hpp"
-#include "portcheck/strings.hpp"
 
 namespace portcheck {
 namespace {
@@ -72,26 +69,9 @@ Json rules_json(std::vector<std::string>& ids) {
   return rules;
 }
 
-// As given, not normalised: `a/../b` is not `b` where `a` is a link.
-std::string absolute_path(const std::string& path, const SarifPaths& paths) {
-  return path.empty() || path[0] != '/' ? paths.cwd + "/" + path : path;
-}
-
-// The root as a directory: with one trailing `/` ("/" stays "/").
-std::string as_directory(const std::string& root) {
-  return ends_with(root, "/") ? root : root + "/";
-}
-
-// The path below `root`, or nullopt when the file is not under it.
-std::optional<std::string> below(const std::string& absolute, const std::string& root) {
-  std::string prefix = as_directory(root);
-  if (absolute.size() <= prefix.size() || !starts_with(absolute, prefix)) return std::nullopt;
-  return absolute.substr(prefix.size());
-}
-
 // A path is not a URI: spaces, `%`, `#`, `?`, `:` and bytes that are not ASCII are
 // percent-encoded.
-Json artifact_location(const std::string& path, const SarifPaths& paths) {
+Json artifact_location(const std::string& path, const ReportPaths& paths) {
   std::string absolute = absolute_path(path, paths);
   if (auto relative = below(absolute, paths.root)) {
     return {{"uri", escape_uri(*relative)}, {"uriBaseId", kRootId}};
@@ -99,20 +79,9 @@ Json artifact_location(const std::string& path, const SarifPaths& paths) {
   return {{"uri", "file://" + escape_uri(absolute)}};
 }
 
-Json location(const std::string& path, const SarifPaths& paths) {
+Json location(const std::string& path, const ReportPaths& paths) {
   return Json::array(
       {{{"physicalLocation", {{"artifactLocation", artifact_location(path, paths)}}}}});
-}
-
-// FNV-1a, 64 bits: the same on every machine and run, which a fingerprint needs.
-std::string fingerprint(std::initializer_list<std::string> parts) {
-  uint64_t hash = 0xcbf29ce484222325ull;
-  for (const auto& part : parts) {
-    for (unsigned char c : part + '\0') {
-      hash = (hash ^ c) * 0x100000001b3ull;
-    }
-  }
-  return fmt::format("{:016x}", hash);
 }
 
 // What identifies a result across runs: the rule, the target, the file (as located) and the
@@ -139,7 +108,7 @@ Json message_json(const std::string& target, const Finding& finding) {
 }
 
 Json finding_result(const FileReport& file, const TargetVerdict& target, const Finding& finding,
-                    const std::vector<std::string>& ids, const SarifPaths& paths) {
+                    const std::vector<std::string>& ids, const ReportPaths& paths) {
   Json locations = location(file.path, paths);
   const Json& where = locations[0]["physicalLocation"]["artifactLocation"];
   Json result{{"ruleId", finding.rule},
@@ -158,7 +127,7 @@ Json finding_result(const FileReport& file, const TargetVerdict& target, const F
 }
 
 Json error_result(const FileReport& file, const std::vector<std::string>& ids,
-                  const SarifPaths& paths) {
+                  const ReportPaths& paths) {
   Json locations = location(file.path, paths);
   const Json& where = locations[0]["physicalLocation"]["artifactLocation"];
   std::string kind = to_string(file.error->kind);
@@ -171,7 +140,7 @@ Json error_result(const FileReport& file, const std::vector<std::string>& ids,
 }
 
 Json results_json(const Report& report, const std::vector<std::string>& ids,
-                  const SarifPaths& paths) {
+                  const ReportPaths& paths) {
   Json results = Json::array();
   for (const auto& file : report.files) {
     if (file.error) results.push_back(error_result(file, ids, paths));
@@ -184,13 +153,13 @@ Json results_json(const Report& report, const std::vector<std::string>& ids,
   return results;
 }
 
-Json root_uri(const SarifPaths& paths) {
+Json root_uri(const ReportPaths& paths) {
   return {{kRootId, {{"uri", "file://" + escape_uri(as_directory(paths.root))}}}};
 }
 
 }  // namespace
 
-std::string render_sarif(const Report& report, const SarifPaths& paths) {
+std::string render_sarif(const Report& report, const ReportPaths& paths) {
   std::vector<std::string> ids;
   Json driver{
       {"name", "portcheck"}, {"version", report.portcheck_version}, {"rules", rules_json(ids)}};

@@ -162,22 +162,11 @@ std::string painted_verdict(Verdict verdict, const Painter& p) {
   return p.paint(text, "32");
 }
 
-// The first finding that decides the verdict: a fail if any, else a warn.
-const Finding* blocking(const TargetVerdict& target) {
-  const Finding* first_warn = nullptr;
-  for (const auto& finding : target.findings) {
-    if (finding.suppression >= 0) continue;
-    if (finding.severity == Severity::fail) return &finding;
-    if (finding.severity == Severity::warn && !first_warn) first_warn = &finding;
-  }
-  return first_warn;
-}
-
 void append_matrix(std::string& out, const FileReport& file, const Painter& p) {
   if (file.targets.empty()) return;
   out += "\n";
   for (const auto& target : file.targets) {
-    const Finding* reason = blocking(target);
+    const Finding* reason = reason_of(target);
     size_t more = 0, suppressed = 0;
     for (const auto& finding : target.findings) {
       if (finding.severity == Severity::info) continue;

@@ -9,13 +9,27 @@
 namespace portcheck {
 namespace {
 
-Verdict verdict_of(const std::vector<Finding>& findings) {
-  Verdict verdict = Verdict::pass;
-  for (const auto& finding : findings) {
+// The finding that decides the verdict: the first fail, else the first warn; -1 for none.
+int reason_index(const std::vector<Finding>& findings) {
+  int first_warn = -1;
+  for (size_t i = 0; i < findings.size(); ++i) {
+    const Finding& finding = findings[i];
     if (finding.suppression >= 0) continue;
-    if (finding.severity == Severity::fail) return Verdict::fail;
-    if (finding.severity == Severity::warn) verdict = Verdict::warn;
+    if (finding.severity == Severity::fail) return static_cast<int>(i);
+    if (finding.severity == Severity::warn && first_warn < 0) first_warn = static_cast<int>(i);
   }
+  return first_warn;
+}
+
+TargetVerdict judge(const std::string& target_id, std::vector<Finding> findings, const Gate& gate) {
+  TargetVerdict verdict{target_id, Verdict::pass, std::move(findings)};
+  verdict.reason = reason_index(verdict.findings);
+  if (verdict.reason >= 0) {
+    bool fails = verdict.findings[static_cast<size_t>(verdict.reason)].severity == Severity::fail;
+    verdict.verdict = fails ? Verdict::fail : Verdict::warn;
+  }
+  verdict.fails_gate =
+      verdict.verdict == Verdict::fail || (verdict.verdict == Verdict::warn && gate.fail_on_warn);
   return verdict;
 }
 
@@ -39,10 +53,9 @@ FileSummary summarize(const std::vector<TargetVerdict>& verdicts,
   return summary;
 }
 
-FileStatus status_of(const std::vector<TargetVerdict>& verdicts, const Gate& gate) {
+FileStatus status_of(const std::vector<TargetVerdict>& verdicts) {
   for (const auto& target : verdicts) {
-    if (target.verdict == Verdict::fail) return FileStatus::fail;
-    if (target.verdict == Verdict::warn && gate.fail_on_warn) return FileStatus::fail;
+    if (target.fails_gate) return FileStatus::fail;
   }
   return FileStatus::pass;
 }
@@ -102,10 +115,10 @@ FileReport report_file(Result<Facts> analysed, const std::vector<const Target*>&
       for (auto& finding : findings_via(*library, *target, table)) findings.push_back(finding);
     }
     apply_suppressions(findings, target->id, file.path, gate.suppressions);
-    file.targets.push_back({target->id, verdict_of(findings), std::move(findings)});
+    file.targets.push_back(judge(target->id, std::move(findings), gate));
   }
   file.summary = summarize(file.targets, targets);
-  file.status = status_of(file.targets, gate);
+  file.status = status_of(file.targets);
   return file;
 }
 
@@ -158,6 +171,31 @@ std::vector<Suppression> unused_suppressions(const std::vector<Suppression>& sup
   return unused;
 }
 
+std::vector<RuleOutcome> outcomes_by_rule(const FileReport& file) {
+  std::vector<RuleOutcome> outcomes;
+  for (const auto& target : file.targets) {
+    for (const auto& finding : target.findings) {
+      if (finding.suppression >= 0 || finding.severity == Severity::info) continue;
+      auto outcome = std::find_if(outcomes.begin(), outcomes.end(),
+                                  [&](const RuleOutcome& o) { return o.rule == finding.rule; });
+      if (outcome == outcomes.end()) {
+        outcome = outcomes.insert(
+            outcomes.end(), {finding.rule, finding.severity, finding.message, finding.hint, {}});
+      }
+      if (finding.severity > outcome->severity) {
+        outcome->severity = finding.severity;
+        outcome->message = finding.message;
+        outcome->hint = finding.hint;
+      }
+      auto& targets = outcome->targets;
+      if (targets.empty() || targets.back() != target.target_id) {
+        targets.push_back(target.target_id);
+      }
+    }
+  }
+  return outcomes;
+}
+
 RunSummary summarize_run(const std::vector<FileReport>& files) {
   RunSummary summary;
   summary.files = files.size();
@@ -201,6 +239,13 @@ const char* to_string(FileStatus status) {
     case FileStatus::error: return "error";
   }
   return "error";
+}
+
+const Finding* reason_of(const TargetVerdict& target) {
+  if (target.reason < 0 || static_cast<size_t>(target.reason) >= target.findings.size()) {
+    return nullptr;
+  }
+  return &target.findings[static_cast<size_t>(target.reason)];
 }
 
 const char* to_string(Verdict verdict) {

@@ -183,7 +183,7 @@ Report hostile_report(const std::string& name) {
   Finding finding("glibc-version", Severity::fail, "needs " + name, "rebuild " + name,
                   {name + "@GLIBC_2.34"});
   Finding warning("rpath", Severity::warn, name, name, {name});
-  file.targets = {{name, Verdict::fail, {finding, warning}}, {"rhel-9", Verdict::pass, {}}};
+  file.targets = {{name, Verdict::fail, {finding, warning}, 0}, {"rhel-9", Verdict::pass, {}}};
   file.summary.oldest_per_family = {{"glibc", name}};
   file.summary.passed = {"rhel-9"};
   file.summary.selected = 2;
@@ -246,7 +246,7 @@ TEST_CASE("every renderer carries hostile names as data", "[render]") {
     check_github(render_github(report));
     check_markdown(render_markdown(report));
     check_json(render_json(report), name);
-    check_sarif(render_sarif(report, SarifPaths{"/work", "/work"}), name);
+    check_sarif(render_sarif(report, ReportPaths{"/work", "/work"}), name);
   }
 }
 
