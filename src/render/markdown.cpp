@@ -12,13 +12,6 @@ namespace {
 // references of escape_markdown would show as typed.
 std::string code(const std::string& name) { return "<code>" + escape_markdown(name) + "</code>"; }
 
-const Finding* first_blocking(const TargetVerdict& target) {
-  for (const auto& finding : target.findings) {
-    if (finding.suppression < 0 && finding.severity != Severity::info) return &finding;
-  }
-  return nullptr;
-}
-
 std::string oldest(const FileSummary& summary) {
   std::string text;
   for (const auto& [family, id] : summary.oldest_per_family)
@@ -39,7 +32,7 @@ void file_details(std::string& out, const FileReport& file) {
   out += fmt::format("\n<details><summary>{}</summary>\n\n", code(file.path));
   out += "| Target | Verdict | Reason |\n|---|---|---|\n";
   for (const auto& target : file.targets) {
-    const Finding* reason = first_blocking(target);
+    const Finding* reason = reason_of(target);
     out += fmt::format("| {} | {} | {} |\n", escape_markdown(target.target_id),
                        to_string(target.verdict), reason ? escape_markdown(reason->message) : "");
   }

@@ -152,6 +152,20 @@ TEST_CASE("text matrix: one line per target with the blocking reason", "[cli]") 
   CHECK(result.out.find("fix (glibc-version)") != std::string::npos);
 }
 
+// musl-glibc-addon warns (musl-glibc-versions) before it fails (needed-library) on Alpine: the
+// fail explains the verdict, in the text report and in the Markdown summary alike.
+TEST_CASE("text and Markdown give the same reason for a verdict", "[cli]") {
+  std::string file = shell_quote(fixture("musl-glibc-addon"));
+  auto text = portcheck("-t alpine-3.18 " + file);
+  auto markdown = portcheck("-t alpine-3.18 --format markdown " + file);
+  CHECK(text.exit_code == 1);
+  CHECK(markdown.exit_code == 1);
+  const std::string reason = "needs libc.so.6, which alpine-3.18 does not have";
+  CHECK(text.out.find("fail    " + reason) != std::string::npos);
+  CHECK(markdown.out.find("| alpine-3.18 | fail | " + reason) != std::string::npos);
+  CHECK(markdown.out.find("| fail | a musl program") == std::string::npos);
+}
+
 TEST_CASE("target groups and unknown targets", "[cli]") {
   auto rhel = nlohmann::json::parse(
       portcheck("--format json -t @rhel " + shell_quote(fixture("glibc-2.17"))).out);
