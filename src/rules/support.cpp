@@ -37,9 +37,16 @@ std::string rust_triple(const Facts& facts, const char* libc) {
 }
 }  // namespace
 
+std::string glibc_release(const Facts& facts, const Target& target) {
+  auto symbols = target_max(facts, target, "GLIBC");
+  auto release = parse_dotted(target.libc_version);
+  if (!symbols) return target.libc_version;
+  if (release && compare_numbers(*release, *symbols) > 0) return dotted(*release);
+  return dotted(*symbols);
+}
+
 std::string hint_older_glibc(const Facts& facts, const Target& target) {
-  auto glibc = target_max(facts, target, "GLIBC");
-  std::string version = glibc ? dotted(*glibc) : target.libc_version;
+  std::string version = glibc_release(facts, target);
   if (facts.elf.toolchain.rust) {
     return fmt::format(
         "build against glibc {0} with cargo-zigbuild (`cargo zigbuild --target {1}.{0}`), or build "

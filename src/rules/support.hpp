@@ -22,6 +22,11 @@ bool wrong_libc(const Facts& facts, const Target& target);
 // Symbols (as "symbol@VERSION") bound to a needed version; the version alone when none is.
 std::vector<std::string> symbols_bound_to(const Facts& facts, const std::string& version);
 
+// The glibc release a target has, as messages and hints name it: its libc version, or its
+// highest GLIBC_ symbol version for the file's architecture when that is newer. A release need
+// not define a version of its own number (glibc 2.31 defines nothing newer than GLIBC_2.30 on
+// x86_64), and "has 2.30" would send a user looking for a system that does not exist.
+std::string glibc_release(const Facts& facts, const Target& target);
 std::string hint_older_glibc(const Facts& facts, const Target& target);
 std::string hint_static_cxx_runtime(const Facts& facts, const std::string& flag);
 std::string hint_static_build(const Facts& facts);

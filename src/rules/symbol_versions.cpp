@@ -67,8 +67,9 @@ void check_family(const Facts& facts, const Target& target, const std::string& f
   finding.rule = rule;
   // A weak version need makes the loader warn, not stop; the symbols still may be missing.
   finding.severity = too_new.all_weak ? Severity::warn : Severity::fail;
+  std::string has = family == "GLIBC" ? glibc_release(facts, target) : dotted(*limit);
   finding.message = fmt::format("needs {} {} but {} has {}: {}", family_display(family), needed,
-                                target.id, dotted(*limit), short_list(too_new.symbols));
+                                target.id, has, short_list(too_new.symbols));
   finding.hint = hint;
   finding.culprits = too_new.symbols;
   out.push_back(finding);

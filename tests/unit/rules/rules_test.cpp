@@ -86,6 +86,22 @@ TEST_CASE("glibc-version: fails above the target's glibc, naming every newer sym
   CHECK(findings_of(f, glibc_target("new", {2, 34}), "glibc-version").empty());
 }
 
+// Debian 11's glibc 2.31 defines nothing newer than GLIBC_2.30 on x86_64: the message and the
+// hint name the release, which is what a user can look up and build on.
+TEST_CASE("glibc-version: names the target's glibc release, not its newest symbol version",
+          "[rules]") {
+  Target bullseye = glibc_target("debian-11", {2, 30}, "debian");
+  bullseye.libc_version = "2.31";
+  auto found = findings_of(facts(glibc_program({{"pthread_create", "GLIBC_2.34"}})), bullseye,
+                           "glibc-version");
+  REQUIRE(found.size() == 1);
+  CHECK(contains(found[0].message, "needs glibc 2.34 but debian-11 has 2.31"));
+  CHECK(contains(found[0].hint, "x86_64-linux-gnu.2.31"));
+  // A version the target's glibc does not define still fails: 2.31 is the release, not a need.
+  found = findings_of(facts(glibc_program({{"x", "GLIBC_2.31"}})), bullseye, "glibc-version");
+  CHECK(found.size() == 1);
+}
+
 TEST_CASE("glibc-version: only a VER_FLG_WEAK need warns; DT_RELR needs 2.36", "[rules]") {
   ElfFacts weak = glibc_program({{"memcpy", "GLIBC_2.14"}, {"pidfd_open", "GLIBC_2.36"}});
   weak.imports[1].weak = true;  // a weak symbol reference still needs its version
