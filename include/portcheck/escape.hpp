@@ -22,6 +22,11 @@ std::string escape_text(std::string_view text);
 // text or inside `<code>`, never inside a backtick code span (which shows references as typed).
 std::string escape_markdown(std::string_view text);
 
+// XML and HTML character data and attribute values: the text form, then `&`, `<`, `>`, `"`
+// and `'` as entities, and the noncharacters U+FFFE and U+FFFF (which XML does not allow) as
+// `\ufffe` and `\uffff`. The result is well-formed in XML 1.0 text and in quoted attributes.
+std::string escape_xml(std::string_view text);
+
 // GitHub workflow-command data and property values, as the runner reads them (actions/toolkit,
 // command.ts): the text form, then `%`, CR and LF as `%25`, `%0D`, `%0A`; a property also `:`
 // and `,` as `%3A` and `%2C`.

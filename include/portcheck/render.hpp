@@ -25,6 +25,10 @@ struct ReportPaths {
 std::string render_sarif(const Report& report, const ReportPaths& paths);  // SARIF 2.1.0
 std::string render_github(const Report& report);    // GitHub Actions annotations
 std::string render_markdown(const Report& report);  // a summary for a step or a comment
+// JUnit XML (the Ant/Jenkins form that GitLab, Jenkins and Azure read): a testsuite per target,
+// a testcase per file.
+std::string render_junit(const Report& report);
+std::string render_gitlab(const Report& report, const ReportPaths& paths);  // code quality
 
 // --list-targets
 std::string render_targets_text(const BaselineTable& table);

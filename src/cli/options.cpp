@@ -35,6 +35,8 @@ Format format_named(const std::string& name) {
   if (name == "sarif") return Format::sarif;
   if (name == "github") return Format::github;
   if (name == "markdown") return Format::markdown;
+  if (name == "junit") return Format::junit;
+  if (name == "gitlab") return Format::gitlab;
   return Format::text;
 }
 
@@ -84,16 +86,19 @@ ParsedArgs parse_args(int argc, char** argv) {
   auto* paths = app.add_option("paths", plan.paths,
                                "ELF files, directories or archives (a release) to check");
   app.add_option("--format", format, "output format on stdout (or -o FILE)")
-      ->check(CLI::IsMember({"text", "json", "sarif", "github", "markdown"}))
+      ->check(CLI::IsMember({"text", "json", "sarif", "github", "markdown", "junit", "gitlab"}))
       ->capture_default_str();
-  std::optional<std::string> json_file, sarif_file, markdown_file, github_file, config_file;
+  std::optional<std::string> json_file, sarif_file, markdown_file, github_file, junit_file,
+      gitlab_file, config_file;
   app.add_option("--json", json_file, "also write the JSON report to FILE");
   app.add_option("--sarif", sarif_file, "also write a SARIF 2.1.0 report to FILE");
   app.add_option("--sarif-root", plan.sarif_root,
-                 "SARIF locates files under DIR relative to it (%SRCROOT%), others by absolute "
-                 "file:// URIs (default: the working directory)");
+                 "SARIF and GitLab locate files under DIR relative to it (SARIF's %SRCROOT%), "
+                 "others by absolute path (default: the working directory)");
   app.add_option("--markdown", markdown_file, "also write a Markdown summary to FILE");
   app.add_option("--github", github_file, "also write GitHub Actions annotations to FILE");
+  app.add_option("--junit", junit_file, "also write a JUnit XML test report to FILE");
+  app.add_option("--gitlab", gitlab_file, "also write a GitLab code-quality report to FILE");
   auto* config = app.add_option("--config", config_file,
                                 "project config (default: .portcheck.json here or in a parent)");
   bool no_config = false;
@@ -146,7 +151,9 @@ ParsedArgs parse_args(int argc, char** argv) {
   for (const auto& [file, kind] : {std::pair{json_file, Format::json},
                                    {sarif_file, Format::sarif},
                                    {markdown_file, Format::markdown},
-                                   {github_file, Format::github}}) {
+                                   {github_file, Format::github},
+                                   {junit_file, Format::junit},
+                                   {gitlab_file, Format::gitlab}}) {
     if (file) plan.extra_outputs.push_back({kind, *file});
   }
   bool fail_on_given = app.count("--fail-on") > 0;

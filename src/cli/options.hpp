@@ -11,7 +11,7 @@
 
 namespace portcheck::cli {
 
-enum class Format { text, json, sarif, github, markdown };
+enum class Format { text, json, sarif, github, markdown, junit, gitlab };
 
 struct ExtraOutput {
   Format format;
@@ -32,7 +32,7 @@ struct RunPlan {
   std::vector<std::string> excludes;       // globs left out of directories and archives
   bool tree = false;                       // print each file's dependency tree
   std::vector<ExtraOutput> extra_outputs;  // --json FILE, --sarif FILE, ...
-  std::optional<std::string> sarif_root;   // --sarif-root: SARIF's %SRCROOT% (default: here)
+  std::optional<std::string> sarif_root;   // --sarif-root: SARIF's %SRCROOT%, GitLab's root
   std::optional<std::string> config_file;  // the .portcheck.json in effect, for messages
 };
 

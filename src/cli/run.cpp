@@ -237,7 +237,8 @@ void print_errors(const Report& report) {
   }
 }
 
-// SARIF's %SRCROOT%: --sarif-root, else the working directory (or / when it is gone).
+// SARIF's %SRCROOT% and GitLab's root: --sarif-root, else the working directory (or / when
+// it is gone).
 ReportPaths report_paths(const RunPlan& plan) {
   std::error_code error;
   std::filesystem::path cwd = std::filesystem::current_path(error);
@@ -254,6 +255,8 @@ std::string render_as(Format format, const Report& report, const RunPlan& plan) 
     case Format::sarif: return render_sarif(report, report_paths(plan));
     case Format::github: return render_github(report);
     case Format::markdown: return render_markdown(report);
+    case Format::junit: return render_junit(report);
+    case Format::gitlab: return render_gitlab(report, report_paths(plan));
     case Format::text: break;
   }
   return render_text(report, TextStyle{plan.color, plan.tree});

@@ -188,6 +188,30 @@ std::string escape_markdown(std::string_view text) {
   return out;
 }
 
+std::string escape_xml(std::string_view text) {
+  std::string visible = escape_text(text), out;
+  out.reserve(visible.size());
+  for (size_t at = 0; at < visible.size(); ++at) {
+    char c = visible[at];
+    // Valid UTF-8 by now: EF BF BE and EF BF BF are U+FFFE and U+FFFF.
+    if (c == '\xef' && visible.compare(at, 2, "\xef\xbf") == 0 && at + 2 < visible.size() &&
+        (visible[at + 2] == '\xbe' || visible[at + 2] == '\xbf')) {
+      append_code_point_escape(out, visible[at + 2] == '\xbe' ? 0xfffe : 0xffff);
+      at += 2;
+      continue;
+    }
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
 std::string escape_github_data(std::string_view text) {
   return percent_command_escape(escape_text(text), false);
 }

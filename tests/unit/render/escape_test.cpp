@@ -40,6 +40,7 @@ const std::vector<std::string>& hostile_strings() {
       "\xe2\x80\xae"
       "reversed",
       "back\\slash\\x41",
+      "nonchar \xef\xbf\xbe and \xef\xbf\xbf",
       "tab\there, comma, colon: done",
       std::string(5000, 'A') + "\n::error::long",
   };
@@ -94,6 +95,16 @@ TEST_CASE("escape_markdown: nothing opens a tag, a code span or a link, or ends 
       CHECK(escaped.compare(at, 2, "&#") == 0);
     check_log_safe(escaped);
   }
+}
+
+TEST_CASE("escape_xml: entities after the text form, no character XML forbids", "[render]") {
+  CHECK(escape_xml("a<b>&\"c'") == "a&lt;b&gt;&amp;&quot;c&apos;");
+  CHECK(escape_xml("nul\x01") == "nul\\x01");
+  CHECK(escape_xml("non\xef\xbf\xbe\xef\xbf\xbf"
+                   "char") == "non\\ufffe\\uffffchar");
+  CHECK(escape_xml("\xef\xbf\xbd ok") == "\xef\xbf\xbd ok");  // U+FFFD is allowed
+  CHECK(escape_xml("\xef\xbf") == "\\xef\\xbf");              // cut off: bytes
+  for (const auto& text : hostile_strings()) check_markup(escape_xml(text), {});
 }
 
 TEST_CASE("escape_github_data and _property: the runner's escapes after the text form",
@@ -236,6 +247,18 @@ void check_sarif(const std::string& text, const std::string& name) {
   }
 }
 
+void check_gitlab(const std::string& text, const std::string& name) {
+  nlohmann::json issues;
+  REQUIRE_NOTHROW(issues = nlohmann::json::parse(text));
+  CHECK_FALSE(has_raw_control(text, true));
+  CHECK(text.find("##[") == std::string::npos);
+  REQUIRE(issues.size() == 3);  // the failing file's two rules, the broken file's error
+  for (const auto& issue : issues) {
+    std::string path = unescape_json(issue["location"]["path"].get<std::string>());
+    CHECK(path == name);  // relative names stay relative to /work, absolute ones absolute
+  }
+}
+
 }  // namespace
 
 TEST_CASE("every renderer carries hostile names as data", "[render]") {
@@ -247,6 +270,9 @@ TEST_CASE("every renderer carries hostile names as data", "[render]") {
     check_markdown(render_markdown(report));
     check_json(render_json(report), name);
     check_sarif(render_sarif(report, ReportPaths{"/work", "/work"}), name);
+    check_markup(render_junit(report), {"testsuites", "testsuite", "properties", "property",
+                                        "testcase", "failure", "error", "skipped", "system-out"});
+    check_gitlab(render_gitlab(report, ReportPaths{"/work", "/work"}), name);
   }
 }
 
