@@ -35,7 +35,7 @@ _portcheck() {
     fi
     case $prev in
         --format)
-            COMPREPLY=($(compgen -W 'text json sarif github markdown junit gitlab' -- "$cur"))
+            COMPREPLY=($(compgen -W 'text json sarif github markdown junit gitlab html' -- "$cur"))
             return
             ;;
         --color)
@@ -55,7 +55,8 @@ _portcheck() {
             compopt -o nospace 2>/dev/null
             return
             ;;
-        -o | --output | --json | --sarif | --markdown | --github | --junit | --gitlab | --config | --baselines)
+        -o | --output | --json | --sarif | --markdown | --github | --junit | --gitlab | --html | --config \
+            | --baselines)
             COMPREPLY=($(compgen -f -- "$cur"))
             return
             ;;
@@ -69,7 +70,7 @@ _portcheck() {
     esac
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W '--help --format --json --sarif --sarif-root --markdown --github
-            --junit --gitlab --config --no-config --output --color --target --baselines --list-targets --fail-on --jobs
+            --junit --gitlab --html --config --no-config --output --color --target --baselines --list-targets --fail-on --jobs
             --max-memory --exclude --tree --version' -- "$cur"))
         return
     fi

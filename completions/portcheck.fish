@@ -17,7 +17,7 @@ end
 
 set -l check '__portcheck_check'
 complete -c portcheck -n $check -s h -l help -d 'print the option summary and exit'
-complete -c portcheck -n $check -l format -x -a 'text json sarif github markdown junit gitlab' -d 'output format on stdout'
+complete -c portcheck -n $check -l format -x -a 'text json sarif github markdown junit gitlab html' -d 'output format on stdout'
 complete -c portcheck -n $check -l json -r -F -d 'also write the JSON report to FILE'
 complete -c portcheck -n $check -l sarif -r -F -d 'also write a SARIF 2.1.0 report to FILE'
 complete -c portcheck -n $check -l sarif-root -x -a '(__fish_complete_directories)' -d 'SARIF and GitLab locate files under DIR relative to it'
@@ -25,6 +25,7 @@ complete -c portcheck -n $check -l markdown -r -F -d 'also write a Markdown summ
 complete -c portcheck -n $check -l github -r -F -d 'also write GitHub Actions annotations to FILE'
 complete -c portcheck -n $check -l junit -r -F -d 'also write a JUnit XML test report to FILE'
 complete -c portcheck -n $check -l gitlab -r -F -d 'also write a GitLab code-quality report to FILE'
+complete -c portcheck -n $check -l html -r -F -d 'also write a self-contained HTML report to FILE'
 complete -c portcheck -n $check -l config -r -F -d 'project config'
 complete -c portcheck -n $check -l no-config -d 'ignore .portcheck.json'
 complete -c portcheck -n $check -s o -l output -r -F -d 'write the report to FILE instead of stdout'

@@ -29,6 +29,7 @@ std::string render_markdown(const Report& report);  // a summary for a step or a
 // a testcase per file.
 std::string render_junit(const Report& report);
 std::string render_gitlab(const Report& report, const ReportPaths& paths);  // code quality
+std::string render_html(const Report& report);  // one self-contained page: the matrix
 
 // --list-targets
 std::string render_targets_text(const BaselineTable& table);

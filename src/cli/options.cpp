@@ -37,6 +37,7 @@ Format format_named(const std::string& name) {
   if (name == "markdown") return Format::markdown;
   if (name == "junit") return Format::junit;
   if (name == "gitlab") return Format::gitlab;
+  if (name == "html") return Format::html;
   return Format::text;
 }
 
@@ -86,10 +87,11 @@ ParsedArgs parse_args(int argc, char** argv) {
   auto* paths = app.add_option("paths", plan.paths,
                                "ELF files, directories or archives (a release) to check");
   app.add_option("--format", format, "output format on stdout (or -o FILE)")
-      ->check(CLI::IsMember({"text", "json", "sarif", "github", "markdown", "junit", "gitlab"}))
+      ->check(
+          CLI::IsMember({"text", "json", "sarif", "github", "markdown", "junit", "gitlab", "html"}))
       ->capture_default_str();
   std::optional<std::string> json_file, sarif_file, markdown_file, github_file, junit_file,
-      gitlab_file, config_file;
+      gitlab_file, html_file, config_file;
   app.add_option("--json", json_file, "also write the JSON report to FILE");
   app.add_option("--sarif", sarif_file, "also write a SARIF 2.1.0 report to FILE");
   app.add_option("--sarif-root", plan.sarif_root,
@@ -99,6 +101,7 @@ ParsedArgs parse_args(int argc, char** argv) {
   app.add_option("--github", github_file, "also write GitHub Actions annotations to FILE");
   app.add_option("--junit", junit_file, "also write a JUnit XML test report to FILE");
   app.add_option("--gitlab", gitlab_file, "also write a GitLab code-quality report to FILE");
+  app.add_option("--html", html_file, "also write a self-contained HTML report to FILE");
   auto* config = app.add_option("--config", config_file,
                                 "project config (default: .portcheck.json here or in a parent)");
   bool no_config = false;
@@ -153,7 +156,8 @@ ParsedArgs parse_args(int argc, char** argv) {
                                    {markdown_file, Format::markdown},
                                    {github_file, Format::github},
                                    {junit_file, Format::junit},
-                                   {gitlab_file, Format::gitlab}}) {
+                                   {gitlab_file, Format::gitlab},
+                                   {html_file, Format::html}}) {
     if (file) plan.extra_outputs.push_back({kind, *file});
   }
   bool fail_on_given = app.count("--fail-on") > 0;

@@ -11,7 +11,7 @@
 
 namespace portcheck::cli {
 
-enum class Format { text, json, sarif, github, markdown, junit, gitlab };
+enum class Format { text, json, sarif, github, markdown, junit, gitlab, html };
 
 struct ExtraOutput {
   Format format;

@@ -257,6 +257,7 @@ std::string render_as(Format format, const Report& report, const RunPlan& plan) 
     case Format::markdown: return render_markdown(report);
     case Format::junit: return render_junit(report);
     case Format::gitlab: return render_gitlab(report, report_paths(plan));
+    case Format::html: return render_html(report);
     case Format::text: break;
   }
   return render_text(report, TextStyle{plan.color, plan.tree});

@@ -273,6 +273,9 @@ TEST_CASE("every renderer carries hostile names as data", "[render]") {
     check_markup(render_junit(report), {"testsuites", "testsuite", "properties", "property",
                                         "testcase", "failure", "error", "skipped", "system-out"});
     check_gitlab(render_gitlab(report, ReportPaths{"/work", "/work"}), name);
+    check_markup(render_html(report),
+                 {"html", "head", "meta", "title", "style", "body", "h1", "h2", "p", "div", "table",
+                  "thead", "tbody", "tr", "th", "td", "span", "code"});
   }
 }
 
