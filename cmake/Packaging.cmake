@@ -4,7 +4,24 @@
 include(GNUInstallDirs)
 
 install(TARGETS portcheck RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-install(FILES ${PROJECT_SOURCE_DIR}/docs/portcheck.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+# Debian's policy wants the man page and the changelog compressed with gzip -9n (-n: no name
+# or time stamp, so the package is reproducible).
+file(STRINGS ${PROJECT_SOURCE_DIR}/packaging/changelog changelog_head LIMIT_COUNT 1)
+if(NOT changelog_head MATCHES "^portcheck \\(${PROJECT_VERSION}\\) ")
+  message(FATAL_ERROR "packaging/changelog does not begin with version ${PROJECT_VERSION}")
+endif()
+set(packaging_dir ${CMAKE_BINARY_DIR}/packaging)
+add_custom_command(OUTPUT ${packaging_dir}/portcheck.1.gz ${packaging_dir}/changelog.gz
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${packaging_dir}
+  COMMAND gzip -9n -c ${PROJECT_SOURCE_DIR}/docs/portcheck.1 > ${packaging_dir}/portcheck.1.gz
+  COMMAND gzip -9n -c ${PROJECT_SOURCE_DIR}/packaging/changelog > ${packaging_dir}/changelog.gz
+  DEPENDS ${PROJECT_SOURCE_DIR}/docs/portcheck.1 ${PROJECT_SOURCE_DIR}/packaging/changelog)
+add_custom_target(portcheck_packaging ALL
+  DEPENDS ${packaging_dir}/portcheck.1.gz ${packaging_dir}/changelog.gz)
+install(FILES ${packaging_dir}/portcheck.1.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+install(FILES ${packaging_dir}/changelog.gz DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(FILES ${PROJECT_SOURCE_DIR}/packaging/lintian-overrides
+  DESTINATION ${CMAKE_INSTALL_DATADIR}/lintian/overrides RENAME portcheck)
 # Each shell looks its completions up by the command's name in its own directory.
 install(FILES ${PROJECT_SOURCE_DIR}/completions/portcheck.bash
   DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME portcheck)
@@ -18,11 +35,13 @@ set(CPACK_PACKAGE_NAME portcheck)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
   "tells on which Linux systems an ELF binary will run, and why not elsewhere")
+# Lines of at most 80 characters: dpkg shows the description as written.
 set(CPACK_PACKAGE_DESCRIPTION
-  "portcheck reads ELF programs and libraries (alone, in directories or in archives) and scores \
-what they need from the system - glibc, libstdc++ and libgcc symbol versions, the C library \
-flavour, NEEDED libraries, interpreter, TLS stack - against a bundled table of distribution \
-releases and packaging policies, with a verdict per target, the culprits and a fix.")
+  "portcheck reads ELF programs and libraries (alone, in directories or in
+archives) and scores what they need from the system - glibc, libstdc++ and
+libgcc symbol versions, the C library flavour, NEEDED libraries, interpreter,
+TLS stack - against a bundled table of distribution releases and packaging
+policies, with a verdict per target, the culprits and a fix.")
 set(CPACK_PACKAGE_CONTACT "portcheck developers <portcheck@portcheck.invalid>")
 set(CPACK_STRIP_FILES ON)
 set(CPACK_GENERATOR DEB)

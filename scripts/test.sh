@@ -56,5 +56,10 @@ if [ "$corpus" = 1 ]; then
   else
     echo "test: the loader differential test needs root (chroot): NOT RUN" >&2
   fi
+  # The Debian package: lintian, then installed and removed in copies of the same roots.
+  echo "== the Debian package (tests/package/test-deb.sh)"
+  rc=0
+  tests/package/test-deb.sh build-test || rc=$?
+  [ "$rc" -eq 0 ] || [ "$rc" -eq 77 ] || exit "$rc"
 fi
 echo "== all tests passed"

@@ -97,7 +97,7 @@ TEST_CASE("cmake --install lays out the binary, the man page and the completions
                   " --prefix " + shell_quote(prefix.string()) + " >/dev/null 2>&1");
   CHECK(installed.exit_code == 0);
   for (const char* file :
-       {"bin/portcheck", "share/man/man1/portcheck.1",
+       {"bin/portcheck", "share/man/man1/portcheck.1.gz", "share/doc/portcheck/changelog.gz",
         "share/bash-completion/completions/portcheck", "share/zsh/vendor-completions/_portcheck",
         "share/fish/vendor_completions.d/portcheck.fish", "share/doc/portcheck/copyright"}) {
     INFO(file);
