@@ -6,7 +6,8 @@
 # PORTCHECK_SKIP_FUZZ=1 to skip the fuzzing. With --corpus, then the real-binary corpus test
 # (scripts/corpus.sh, which downloads Debian packages on its first run; tests/corpus/README.md)
 # and, as root, the differential test against the real loader inside Debian 11-13 minbase roots
-# (scripts/loader-diff.sh, which builds the roots on its first run; tests/differential/LOADER.md).
+# (scripts/loader-diff.sh, which builds the roots on its first run; tests/differential/LOADER.md),
+# the Debian package in those roots, and the GitHub action's build step from an empty cache.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -61,5 +62,13 @@ if [ "$corpus" = 1 ]; then
   rc=0
   tests/package/test-deb.sh build-test || rc=$?
   [ "$rc" -eq 0 ] || [ "$rc" -eq 77 ] || exit "$rc"
+  # The action's cold path: a cache miss, its build step (install-deps, a Release build), the
+  # save, the check, then a run from the saved binary (docs/ci.md).
+  echo "== the GitHub action built from its source (tests/action/test-action.sh --build)"
+  if [ "$(id -u)" -eq 0 ]; then
+    tests/action/test-action.sh build-test/portcheck build-test/fixtures . --build
+  else
+    echo "test: the action's build step needs root (install-deps): NOT RUN" >&2
+  fi
 fi
 echo "== all tests passed"
