@@ -121,6 +121,10 @@ struct Target {
   // hint of the package that installs a library, never proof that no package does.
   ArchiveRef package_names;
   bool whitelist_only = false;  // policies: what is not listed is not allowed
+  // Policies: symbols a file must not import from a library it needs, by soname ("*": any);
+  // auditwheel's `blacklist` (zlib's internals, which distributions' libz may not export).
+  std::map<std::string, std::vector<std::string>> symbol_blacklist;
+  std::string symbol_blacklist_source;
   std::string notes;
 };
 

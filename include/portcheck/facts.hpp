@@ -129,6 +129,7 @@ struct ElfFacts {
   std::vector<std::string> version_defs;  // names this object defines, in order (without the base)
   std::vector<ImportedSymbol> imports;    // versioned imported symbols, in .dynsym order
   std::vector<std::string> unversioned_imports;
+  std::vector<std::string> weak_unversioned_imports;  // those of them that are STB_WEAK
   ElfNotes notes;
   std::vector<FileNote> file_notes;  // tolerated inconsistencies, in the order found
   Toolchain toolchain;

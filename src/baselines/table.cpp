@@ -40,6 +40,23 @@ void read_symbol_versions(const Json& json, Target& target) {
   target.symbol_versions_source = json.at("source").get<std::string>();
 }
 
+// Optional, for policies: {"libz.so.1": ["zcalloc", ...], "source": "..."}.
+void read_symbol_blacklist(const Json& target_json, Target& target) {
+  const Json* json = json_optional_member(target_json, "symbol_blacklist", JsonKind::object, "");
+  if (!json) return;
+  for (const auto& [soname, symbols] : json->items()) {
+    if (soname == "source") continue;
+    json_require(symbols, JsonKind::array, "symbol_blacklist." + soname);
+    auto& names = target.symbol_blacklist[soname];
+    for (const auto& symbol : symbols) {
+      json_require(symbol, JsonKind::string, "symbol_blacklist." + soname);
+      names.push_back(symbol.get<std::string>());
+    }
+  }
+  target.symbol_blacklist_source =
+      json_member(*json, "source", JsonKind::string, "symbol_blacklist").get<std::string>();
+}
+
 // Optional: a table of the older layout has only end_of_support (support_phases fills in).
 std::vector<SupportPhase> support_of(const Json& target) {
   std::vector<SupportPhase> phases;
@@ -155,6 +172,7 @@ Target read_target(const Json& json) {
   }
   read_libraries(json.at("libraries"), target);
   target.whitelist_only = json.value("whitelist_only", false);
+  read_symbol_blacklist(json, target);
   target.notes = json.value("notes", "");
   return target;
 }

@@ -126,6 +126,9 @@ std::optional<std::string> read_imports(const LIEF::ELF::Binary& binary, const l
     }
     if (index < 2) {
       facts.unversioned_imports.push_back(symbol.name());
+      if (symbol.binding() == LIEF::ELF::SYMBOL_BINDINGS::STB_WEAK) {
+        facts.weak_unversioned_imports.push_back(symbol.name());
+      }
       continue;
     }
     std::string library;

@@ -136,6 +136,11 @@ Json target_json(const Target& t, const std::string& table_date) {
            {"interpreters", interpreters},
            {"libraries", libraries_json(t)},
            {"whitelist_only", t.whitelist_only}});
+  if (!t.symbol_blacklist.empty()) {
+    Json blacklist(t.symbol_blacklist);
+    blacklist["source"] = t.symbol_blacklist_source;
+    out["symbol_blacklist"] = blacklist;
+  }
   if (!t.notes.empty()) out["notes"] = t.notes;
   return out;
 }

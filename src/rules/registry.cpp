@@ -8,7 +8,7 @@ extern const Rule kArchitectureRule, kLibcFlavourRule, kInterpreterRule, kGlibcV
     kGlibcPrivateRule, kLibstdcxxVersionRule, kLibgccVersionRule, kNeededLibraryRule, kIsaLevelRule,
     kKernelRule, kRpathBuildPathRule, kStaticNssRule, kTlsLibraryRule, kCaBundleRule,
     kOpenssldirRule, kOpensslSupportRule, kRelrRule, kExecStackRule, kMuslGlibcVersionsRule,
-    kLibraryVersionRule;
+    kLibraryVersionRule, kSymbolBlacklistRule;
 }  // namespace rules
 
 const std::vector<Rule>& all_rules() {
@@ -25,6 +25,7 @@ const std::vector<Rule>& all_rules() {
       rules::kMuslGlibcVersionsRule,
       rules::kRelrRule,
       rules::kNeededLibraryRule,
+      rules::kSymbolBlacklistRule,
       rules::kTlsLibraryRule,
       rules::kLibraryVersionRule,
       rules::kIsaLevelRule,
