@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "support.hpp"
@@ -52,16 +53,15 @@ Finding blacklist_finding(const Target& target, const std::string& soname,
 void check_symbol_blacklist(const Facts& facts, const Target& target, const BaselineTable&,
                             std::vector<Finding>& out) {
   if (target.symbol_blacklist.empty() || wrong_libc(facts, target)) return;
-  std::set<std::string> imports;
-  bool imports_read = false;
+  std::optional<std::set<std::string>> imports;  // read once, for the first listed library
   std::set<std::string> seen;
   for (const auto& soname : facts.elf.needed) {
     auto listed = target.symbol_blacklist.find(soname);
     if (listed == target.symbol_blacklist.end() || !seen.insert(soname).second) continue;
-    if (!std::exchange(imports_read, true)) imports = strong_imports(facts.elf);
+    if (!imports) imports = strong_imports(facts.elf);
     std::vector<std::string> hits;
     for (const auto& name : listed->second) {
-      if (name == "*" || imports.count(name)) hits.push_back(name);
+      if (name == "*" || imports->count(name)) hits.push_back(name);
     }
     std::sort(hits.begin(), hits.end());
     hits.erase(std::unique(hits.begin(), hits.end()), hits.end());
