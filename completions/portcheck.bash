@@ -5,7 +5,7 @@
 _portcheck_targets() {
     "$1" --list-targets 2>/dev/null |
         awk 'NR > 1 && $1 ~ /^[a-z][a-z0-9._-]*$/ { print $1 }'
-    printf '%s\n' @supported @all @distros @policies @rhel @fedora @ubuntu @debian \
+    printf '%s\n' @supported @all @distros @policies @pypa @rhel @fedora @ubuntu @debian \
         @amazonlinux @sles @opensuse @alpine @arch @manylinux @musllinux
 }
 

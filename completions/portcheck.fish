@@ -5,7 +5,7 @@ function __portcheck_targets
     # -t takes a comma-separated list: offer the last item with the ones before it kept.
     set -l head (string replace -r '[^,]*$' '' -- (commandline -ct))
     for id in (portcheck --list-targets 2>/dev/null | awk 'NR > 1 && $1 ~ /^[a-z][a-z0-9._-]*$/ { print $1 }') \
-            @supported @all @distros @policies @rhel @fedora @ubuntu @debian @amazonlinux @sles \
+            @supported @all @distros @policies @pypa @rhel @fedora @ubuntu @debian @amazonlinux @sles \
             @opensuse @alpine @arch @manylinux @musllinux
         echo $head$id
     end

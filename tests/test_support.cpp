@@ -31,6 +31,20 @@ Facts facts_of(const std::string& name) {
   return derive_facts(name, std::get<ElfFacts>(loaded));
 }
 
+Target test_policy(std::vector<std::string> libraries) {
+  Target target;
+  target.id = "manylinux_x";
+  target.family = "manylinux";
+  target.kind = "policy";
+  target.architectures = {"x86_64"};
+  target.libc_flavour = "glibc";
+  target.symbol_versions["x86_64"] = {{"GLIBC", {2, 17}}};
+  target.interpreters = {{"x86_64", "/lib64/ld-linux-x86-64.so.2"}};
+  target.default_libraries = std::move(libraries);
+  target.whitelist_only = true;
+  return target;
+}
+
 std::string shell_quote(const std::string& text) {
   std::string quoted = "'";
   for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);

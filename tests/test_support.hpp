@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "portcheck/baseline.hpp"
 #include "portcheck/facts.hpp"
 #include "portcheck/file_error.hpp"
 
@@ -13,6 +14,9 @@ std::string fixture(const std::string& name);
 Result<ElfFacts> load_file(const std::string& path);
 // Facts of a fixture that must load; fails the test otherwise.
 Facts facts_of(const std::string& name);
+// A whitelist-only glibc policy for x86_64 (GLIBC 2.17) with these libraries, named
+// manylinux_x: the rules' tests add what they are about.
+Target test_policy(std::vector<std::string> libraries);
 
 struct CommandResult {
   int exit_code = -1;

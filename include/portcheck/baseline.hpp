@@ -88,8 +88,24 @@ struct SupportPhase {
   std::string source;
 };
 
+// A PyPA policy's tag (the PEP 600 name, manylinux_2_17), its older names (manylinux2014) and
+// auditwheel's priority: of the policies a file satisfies, the highest priority is its tag.
+struct PolicyTag {
+  std::string tag;
+  std::vector<std::string> aliases;
+  int priority = 0;
+  std::string source;
+};
+
+// Every version name each family may be needed at (architecture -> family -> versions, without
+// the family prefix): a policy allows a version by listing it, not by its number.
+using VersionSets = std::map<std::string, std::map<std::string, std::vector<std::string>>>;
+
 struct Target {
-  std::string id, name, family, kind;         // kind: "distro" or "policy"
+  std::string id, name, family, kind;  // kind: "distro" or "policy"
+  // Kept for completeness (every PyPA policy): chosen by its id, @pypa, @policies or @all, never
+  // by @supported or its family's group.
+  bool on_request = false;
   std::string released;                       // ISO date
   std::optional<std::string> end_of_support;  // none for rolling releases
   std::string dates_source;
@@ -98,7 +114,10 @@ struct Target {
   std::string libc_flavour, libc_version, libc_source;
   std::map<std::string, FamilyMaxima> symbol_versions;  // architecture -> maxima
   std::string symbol_versions_source;
-  std::string kernel, kernel_source;
+  VersionSets symbol_version_sets;  // policies; empty for distributions
+  std::string symbol_version_sets_source;
+  std::optional<PolicyTag> policy;            // PyPA policies
+  std::string kernel, kernel_source;          // kernel "" for a policy that names none
   std::string x86_64_isa, x86_64_isa_source;  // "x86-64", "x86-64-v2", "x86-64-v3"
   std::vector<std::string> openssl_default;
   std::vector<LibraryOffer> openssl_installable;

@@ -63,6 +63,32 @@ struct DependencyNode {
   std::vector<DependencyNode> children;
 };
 
+// A file's standing on one PyPA policy: its verdict there and the finding that decides it.
+struct PolicyStanding {
+  std::string target_id;
+  std::string tag;                 // the policy's tag with the architecture: manylinux_2_17_x86_64
+  std::vector<std::string> names;  // the tag and its aliases (manylinux2014_x86_64)
+  int priority = 0;
+  Verdict verdict = Verdict::pass;
+  std::vector<std::string> failures;  // each fail not suppressed, as "rule: message"
+};
+
+// The best PyPA tag of a file or a release on one architecture: of the policies it passes (pass
+// or warn), the one of highest priority, as auditwheel picks it; and the next better tag with
+// the failures that stand between. musl files do not record the musl release they were built
+// for: auditwheel takes the build machine's musl (the newest policy elsewhere), and so does
+// the report, with the older policy named as the next, blocked or not.
+struct PolicyTagVerdict {
+  std::string architecture;
+  std::string tag;                         // "manylinux_2_17_x86_64"; "linux_x86_64" for none
+  std::string target_id;                   // "" for linux_
+  std::optional<PolicyStanding> next;      // the next better policy, if there is one
+  std::vector<std::string> next_blockers;  // its failures: "rule: message"
+  std::string note;                        // why the next is not the tag, when no failure says it
+  std::vector<std::string> held_back_by;   // releases: the files whose tag this is
+  std::vector<PolicyStanding> standings;   // files: every policy of the architecture, best first
+};
+
 struct FileReport {
   std::string path;
   std::string release;
@@ -73,6 +99,7 @@ struct FileReport {
   FileSummary summary;
   std::vector<std::string> loads;  // release libraries it loads, whose findings it includes
   std::vector<DependencyNode> tree;
+  std::optional<PolicyTagVerdict> policy_tag;  // none when no policy lists its architecture
 };
 
 // A release as a whole: every target's verdict is its worst file's.
@@ -87,10 +114,16 @@ struct ReleaseReport {
   size_t files = 0, errors = 0;
   std::vector<ReleaseTarget> targets;
   std::map<std::string, std::string> oldest_per_family;
+  bool wheel = false;                         // a .whl: its tags are its platform tags
+  std::vector<PolicyTagVerdict> policy_tags;  // one per architecture of its files
+  // A wheel's platform tags held against what its files pass ("wheel-tag"), in name order.
+  std::vector<Finding> wheel_tag_findings;
+  bool fails_gate = false;  // a wheel-tag fail (or warn under --fail-on warn) not suppressed
 };
 
 struct RunSummary {
   size_t files = 0, passed = 0, failed = 0, errors = 0;
+  size_t releases_failed = 0;  // releases failing the gate by a finding of their own (wheel-tag)
 };
 
 struct Report {
@@ -125,15 +158,19 @@ enum ExitCode {
 FileReport report_file(Result<Facts> analysed, const std::vector<const Target*>& targets,
                        const BaselineTable& table, const Gate& gate,
                        const std::vector<const Facts*>& loads = {});
-// The verdict of each release as a whole, from its files' reports.
+// The verdict of each release as a whole, from its files' reports; for a wheel, its best tag
+// per architecture and its file name's platform tags checked against them.
 ReleaseReport report_release(const std::string& path, const std::vector<const FileReport*>& files,
-                             const std::vector<const Target*>& targets);
+                             const std::vector<const Target*>& targets, const Gate& gate = {});
+// The PyPA policies of the table that list `architecture` for the file's libc, best first.
+std::vector<const Target*> tag_policies(const BaselineTable& table, const Facts& facts);
 // The dependency tree of a reported file, with each library's standing on the targets.
 // Each bundled library's own dependencies appear under its first appearance only.
 std::vector<DependencyNode> dependency_tree(const FileReport& file, const ReleaseIndex& release);
 // In the order the rules first speak on the file's targets.
 std::vector<RuleOutcome> outcomes_by_rule(const FileReport& file);
-RunSummary summarize_run(const std::vector<FileReport>& files);
+RunSummary summarize_run(const std::vector<FileReport>& files,
+                         const std::vector<ReleaseReport>& releases = {});
 std::vector<Suppression> unused_suppressions(const std::vector<Suppression>& suppressions,
                                              const std::vector<FileReport>& files);
 ExitCode exit_code(const Report& report);

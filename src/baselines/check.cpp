@@ -27,6 +27,23 @@ bool valid_id(const std::string& id) {
 
 void check_inventory(const Target& t, std::vector<std::string>& problems);
 
+// The PyPA facts: a tag to print, a priority to order by, and each list with its source.
+void check_policy(const Target& t, std::vector<std::string>& problems) {
+  require(problems, !t.policy || t.kind == "policy", t, "only a policy has a policy tag");
+  if (t.policy) {
+    require(problems, valid_id(t.policy->tag) && !t.policy->source.empty(), t,
+            "policy needs a tag of the id's characters and a source");
+  }
+  require(problems, t.symbol_blacklist.empty() || !t.symbol_blacklist_source.empty(), t,
+          "symbol_blacklist has no source");
+  require(problems, t.symbol_version_sets.empty() || !t.symbol_version_sets_source.empty(), t,
+          "symbol_version_sets has no source");
+  for (const auto& [arch, families] : t.symbol_version_sets) {
+    require(problems, t.symbol_versions.count(arch) == 1, t,
+            "symbol_version_sets has " + json_quoted(arch) + ", symbol_versions not");
+  }
+}
+
 // Phases of the vocabulary, in its order, each ending after the one before; the regular ones
 // end where end_of_support says. The @supported rule (support.cpp) relies on all of it.
 void check_support(const Target& t, std::vector<std::string>& problems) {
@@ -89,7 +106,9 @@ void check_target(const Target& t, std::vector<std::string>& problems) {
   require(problems, t.libc_flavour == "glibc" || t.libc_flavour == "musl", t,
           "libc flavour must be glibc or musl");
   require(problems, parse_dotted(t.libc_version).has_value(), t, "libc version is not x.y[.z]");
-  require(problems, parse_dotted(t.kernel).has_value(), t, "kernel version is not x.y");
+  bool policy = t.kind == "policy";
+  require(problems, parse_dotted(t.kernel).has_value() || (policy && t.kernel.empty()), t,
+          "kernel version is not x.y");
   require(problems,
           t.x86_64_isa == "x86-64" || t.x86_64_isa == "x86-64-v2" || t.x86_64_isa == "x86-64-v3" ||
               t.x86_64_isa == "x86-64-v4",
@@ -120,6 +139,7 @@ void check_target(const Target& t, std::vector<std::string>& problems) {
             json_quoted(absent.soname) + " (absent) has no source");
   }
   check_inventory(t, problems);
+  check_policy(t, problems);
 }
 
 // Families whose every distribution release must say how its list of libraries was made.

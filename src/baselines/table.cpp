@@ -40,18 +40,58 @@ void read_symbol_versions(const Json& json, Target& target) {
   target.symbol_versions_source = json.at("source").get<std::string>();
 }
 
+std::vector<std::string> strings_of(const Json& list, const std::string& where) {
+  json_require(list, JsonKind::array, where);
+  std::vector<std::string> out;
+  for (const auto& item : list) {
+    json_require(item, JsonKind::string, where);
+    out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
+// Optional, for policies: {"x86_64": {"GLIBC": ["2.2.5", ...], ...}, "source": "..."}.
+void read_version_sets(const Json& target_json, Target& target) {
+  const Json* json = json_optional_member(target_json, "symbol_version_sets", JsonKind::object, "");
+  if (!json) return;
+  for (const auto& [arch, families] : json->items()) {
+    if (arch == "source") continue;
+    json_require(families, JsonKind::object, "symbol_version_sets." + arch);
+    auto& sets = target.symbol_version_sets[arch];
+    for (const auto& [family, versions] : families.items()) {
+      sets[family] = strings_of(versions, "symbol_version_sets." + arch + "." + family);
+    }
+  }
+  target.symbol_version_sets_source =
+      json_member(*json, "source", JsonKind::string, "symbol_version_sets").get<std::string>();
+}
+
+// Optional: {"tag": "manylinux_2_17", "aliases": [...], "priority": 80, "source": "..."}.
+void read_policy(const Json& target_json, Target& target) {
+  const Json* json = json_optional_member(target_json, "policy", JsonKind::object, "");
+  if (!json) return;
+  PolicyTag policy;
+  policy.tag = json_member(*json, "tag", JsonKind::string, "policy").get<std::string>();
+  policy.aliases =
+      strings_of(json_member(*json, "aliases", JsonKind::array, "policy"), "policy.aliases");
+  const Json& priority = json_member(*json, "priority", JsonKind::number, "policy");
+  // A priority of a hostile table (1e300, -5, 2.5) must not reach an int conversion.
+  if (!priority.is_number_integer() || priority.get<int64_t>() < 1 ||
+      priority.get<int64_t>() > 1000) {
+    throw std::runtime_error("policy.priority is not a whole number from 1 to 1000");
+  }
+  policy.priority = static_cast<int>(priority.get<int64_t>());
+  policy.source = json_member(*json, "source", JsonKind::string, "policy").get<std::string>();
+  target.policy = std::move(policy);
+}
+
 // Optional, for policies: {"libz.so.1": ["zcalloc", ...], "source": "..."}.
 void read_symbol_blacklist(const Json& target_json, Target& target) {
   const Json* json = json_optional_member(target_json, "symbol_blacklist", JsonKind::object, "");
   if (!json) return;
   for (const auto& [soname, symbols] : json->items()) {
     if (soname == "source") continue;
-    json_require(symbols, JsonKind::array, "symbol_blacklist." + soname);
-    auto& names = target.symbol_blacklist[soname];
-    for (const auto& symbol : symbols) {
-      json_require(symbol, JsonKind::string, "symbol_blacklist." + soname);
-      names.push_back(symbol.get<std::string>());
-    }
+    target.symbol_blacklist[soname] = strings_of(symbols, "symbol_blacklist." + soname);
   }
   target.symbol_blacklist_source =
       json_member(*json, "source", JsonKind::string, "symbol_blacklist").get<std::string>();
@@ -148,6 +188,7 @@ Target read_target(const Json& json) {
   target.name = json.at("name").get<std::string>();
   target.family = json.at("family").get<std::string>();
   target.kind = json.at("kind").get<std::string>();
+  target.on_request = json.value("on_request", false);
   target.released = json.at("released").get<std::string>();
   const Json& end = json.at("end_of_support");
   if (!end.is_null()) target.end_of_support = end.get<std::string>();
@@ -159,7 +200,8 @@ Target read_target(const Json& json) {
   target.libc_version = libc.at("version").get<std::string>();
   target.libc_source = libc.at("source").get<std::string>();
   read_symbol_versions(json.at("symbol_versions"), target);
-  target.kernel = json.at("kernel").at("version").get<std::string>();
+  const Json& kernel = json.at("kernel").at("version");  // null: a policy that names none
+  if (!kernel.is_null()) target.kernel = kernel.get<std::string>();
   target.kernel_source = json.at("kernel").at("source").get<std::string>();
   target.x86_64_isa = json.at("x86_64_isa").at("level").get<std::string>();
   target.x86_64_isa_source = json.at("x86_64_isa").at("source").get<std::string>();
@@ -173,6 +215,8 @@ Target read_target(const Json& json) {
   read_libraries(json.at("libraries"), target);
   target.whitelist_only = json.value("whitelist_only", false);
   read_symbol_blacklist(json, target);
+  read_version_sets(json, target);
+  read_policy(json, target);
   target.notes = json.value("notes", "");
   return target;
 }

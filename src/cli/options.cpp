@@ -84,8 +84,9 @@ ParsedArgs parse_args(int argc, char** argv) {
                "portcheck"};
   RunPlan plan;
   std::string format = "text", color = "auto", fail_on = "fail";
-  auto* paths = app.add_option("paths", plan.paths,
-                               "ELF files, directories or archives (a release) to check");
+  app.add_option("paths", plan.paths,
+                 "ELF files, directories or archives (a release) to check; with --list-targets, "
+                 "target ids and @groups");
   app.add_option("--format", format, "output format on stdout (or -o FILE)")
       ->check(
           CLI::IsMember({"text", "json", "sarif", "github", "markdown", "junit", "gitlab", "html"}))
@@ -118,11 +119,12 @@ ParsedArgs parse_args(int argc, char** argv) {
   app.add_option("--baselines", plan.baselines_file,
                  "JSON table of targets that extends (or, with \"replace\": true, replaces) the "
                  "bundled one");
-  auto* list = app.add_flag("--list-targets", plan.list_targets, "print the target table and exit");
+  app.add_flag("--list-targets", plan.list_targets,
+               "print the target table and exit; arguments (ids or groups, such as @pypa) and -t "
+               "narrow it");
   app.add_option("--fail-on", fail_on, "lowest verdict that fails the run (exit 1)")
       ->check(CLI::IsMember({"warn", "fail"}))
       ->capture_default_str();
-  paths->excludes(list);
   plan.jobs = std::max(1u, std::thread::hardware_concurrency());
   app.add_option("-j,--jobs", plan.jobs, "files analysed at once (default: the number of cores)")
       ->check(CLI::Range(1u, 1024u));

@@ -184,15 +184,15 @@ Report build_report(const RunPlan& plan, Analysed& analysed, const BaselineTable
   for (const auto& path : plan.paths) {
     if (!by_release.count(path)) {
       // A directory or archive without a single ELF file: said, not silently passed over.
-      report.releases.push_back(report_release(path, {}, targets));
+      report.releases.push_back(report_release(path, {}, targets, plan.gate));
       is_release[path] = false;
     }
     if (is_release[path]) {
-      report.releases.push_back(report_release(path, by_release[path], targets));
+      report.releases.push_back(report_release(path, by_release[path], targets, plan.gate));
       is_release[path] = false;  // a path named twice is summarised once
     }
   }
-  report.summary = summarize_run(report.files);
+  report.summary = summarize_run(report.files, report.releases);
   if (auto notice = stale_table_notice(table.table_date, report.files)) {
     report.notices.push_back(*notice);
   }
@@ -304,19 +304,37 @@ Reported report_for(const RunPlan& plan) {
   return {std::move(report), exit_ok};
 }
 
+namespace {
+
+// --list-targets [ID|@GROUP ...]: the table, or the part of it the arguments and -t name.
+int list_targets(const RunPlan& plan) {
+  std::optional<BaselineTable> table = load_table(plan);
+  if (!table) return exit_usage;
+  std::vector<std::string> specs = plan.paths;
+  specs.insert(specs.end(), plan.target_specs.begin(), plan.target_specs.end());
+  if (!specs.empty()) {
+    Selection selection = select_targets(*table, specs);
+    if (!selection.error.empty()) {
+      std::cerr << "portcheck: " << escape_text(selection.error) << "\n";
+      return exit_usage;
+    }
+    std::vector<Target> chosen;
+    for (const Target* target : selection.targets) chosen.push_back(*target);
+    table->targets = std::move(chosen);
+  }
+  return write_or_say(plan.output_file, plan.format == Format::json ? render_targets_json(*table)
+                                                                    : render_targets_text(*table));
+}
+
+}  // namespace
+
 int run(const RunPlan& plan) {
   if (auto output = output_among_inputs(plan)) {
     std::cerr << "portcheck: " << escape_text(*output)
               << ": refusing to write the report over an input\n";
     return exit_usage;
   }
-  if (plan.list_targets) {
-    std::optional<BaselineTable> table = load_table(plan);
-    if (!table) return exit_usage;
-    return write_or_say(plan.output_file, plan.format == Format::json
-                                              ? render_targets_json(*table)
-                                              : render_targets_text(*table));
-  }
+  if (plan.list_targets) return list_targets(plan);
   Reported reported = report_for(plan);
   if (!reported.report) return reported.exit_code;
   const Report& report = *reported.report;

@@ -1,5 +1,6 @@
 #include "targets.hpp"
 
+#include <algorithm>
 #include <set>
 
 namespace portcheck::cli {
@@ -7,10 +8,22 @@ namespace {
 
 bool in_group(const Target& target, const std::string& group, const std::string& table_date) {
   if (group == "all") return true;
-  if (group == "supported") return is_supported(target, table_date);
   if (group == "policies") return target.kind == "policy";
   if (group == "distros") return target.kind == "distro";
+  if (group == "pypa") return target.policy.has_value();
+  // A target kept for completeness is not among the everyday ones a group stands for.
+  if (target.on_request) return false;
+  if (group == "supported") return is_supported(target, table_date);
   return target.family == group;
+}
+
+// By id, or a policy by its tag or an alias (manylinux_2_17, manylinux2014).
+bool named(const Target& target, const std::string& name) {
+  if (target.id == name) return true;
+  if (!target.policy) return false;
+  const auto& aliases = target.policy->aliases;
+  return target.policy->tag == name ||
+         std::find(aliases.begin(), aliases.end(), name) != aliases.end();
 }
 
 std::string valid_choices(const BaselineTable& table) {
@@ -20,7 +33,7 @@ std::string valid_choices(const BaselineTable& table) {
     ids += (ids.empty() ? "" : ", ") + target.id;
     families.insert("@" + target.family);
   }
-  std::string groups = "@supported, @all, @distros, @policies";
+  std::string groups = "@supported, @all, @distros, @policies, @pypa";
   for (const auto& family : families) groups += ", " + family;
   return "valid targets: " + ids + "; groups: " + groups;
 }
@@ -34,7 +47,7 @@ Selection select_targets(const BaselineTable& table, const std::vector<std::stri
     bool group = !spec.empty() && spec[0] == '@';
     bool matched = false;
     for (const auto& target : table.targets) {
-      bool hit = group ? in_group(target, spec.substr(1), table.table_date) : target.id == spec;
+      bool hit = group ? in_group(target, spec.substr(1), table.table_date) : named(target, spec);
       if (hit) chosen.insert(target.id);
       matched |= hit;
     }

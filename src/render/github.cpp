@@ -33,6 +33,18 @@ void annotate_file(std::string& out, const FileReport& file) {
   }
 }
 
+// A wheel's own findings (wheel-tag): its name claims a platform tag its files do not earn.
+void annotate_release(std::string& out, const ReleaseReport& release) {
+  for (const auto& finding : release.wheel_tag_findings) {
+    if (finding.suppression >= 0) continue;
+    std::string data = escape_github_data(finding.message);
+    if (!finding.hint.empty()) data += kLineBreak + ("Fix: " + escape_github_data(finding.hint));
+    out += fmt::format("::{} file={},title={}::{}\n", command_of(finding.severity),
+                       escape_github_property(release.path),
+                       escape_github_property("portcheck " + finding.rule), data);
+  }
+}
+
 }  // namespace
 
 std::string render_github(const Report& report) {
@@ -47,6 +59,7 @@ std::string render_github(const Report& report) {
     }
     annotate_file(out, file);
   }
+  for (const auto& release : report.releases) annotate_release(out, release);
   const RunSummary& run = report.summary;
   out += fmt::format("::notice title=portcheck::{} files: {} passed, {} failed, {} errors\n",
                      run.files, run.passed, run.failed, run.errors);

@@ -114,6 +114,32 @@ Json tree_json(const std::vector<DependencyNode>& nodes) {
   return list;
 }
 
+Json standing_json(const PolicyStanding& standing) {
+  return Json{{"target", standing.target_id},
+              {"tag", standing.tag},
+              {"priority", standing.priority},
+              {"verdict", to_string(standing.verdict)}};
+}
+
+Json policy_tag_json(const PolicyTagVerdict& tag) {
+  Json out{
+      {"architecture", tag.architecture},
+      {"tag", tag.tag},
+      {"target", tag.target_id.empty() ? Json() : Json(tag.target_id)},
+      {"next", tag.next ? Json{{"tag", tag.next->tag}, {"target", tag.next->target_id}} : Json()},
+      {"next_blockers", tag.next_blockers},
+      {"note", tag.note.empty() ? Json() : Json(tag.note)}};
+  if (!tag.held_back_by.empty()) out["held_back_by"] = tag.held_back_by;
+  if (!tag.standings.empty()) {
+    Json standings = Json::array();
+    for (const auto& standing : tag.standings) standings.push_back(standing_json(standing));
+    out["policies"] = standings;
+  }
+  return out;
+}
+
+Json findings_json(const std::vector<Finding>& findings);
+
 Json releases_json(const std::vector<ReleaseReport>& releases) {
   Json list = Json::array();
   for (const auto& release : releases) {
@@ -125,11 +151,27 @@ Json releases_json(const std::vector<ReleaseReport>& releases) {
     }
     Json oldest = Json::object();
     for (const auto& [family, id] : release.oldest_per_family) oldest[family] = id;
-    list.push_back({{"path", release.path},
-                    {"files", release.files},
-                    {"errors", release.errors},
-                    {"targets", targets},
-                    {"oldest_per_family", oldest}});
+    Json tags = Json::array();
+    for (const auto& tag : release.policy_tags) tags.push_back(policy_tag_json(tag));
+    Json item{{"path", release.path}, {"files", release.files},      {"errors", release.errors},
+              {"targets", targets},   {"oldest_per_family", oldest}, {"policy_tags", tags}};
+    if (release.wheel) item["wheel_tag"] = findings_json(release.wheel_tag_findings);
+    list.push_back(item);
+  }
+  return list;
+}
+
+Json findings_json(const std::vector<Finding>& findings) {
+  Json list = Json::array();
+  for (const auto& finding : findings) {
+    list.push_back(
+        {{"rule", finding.rule},
+         {"severity", to_string(finding.severity)},
+         {"message", finding.message},
+         {"hint", finding.hint},
+         {"culprits", finding.culprits},
+         {"suppressed", finding.suppression >= 0 ? Json{{"reason", finding.suppression_reason}}
+                                                 : Json(nullptr)}});
   }
   return list;
 }
@@ -137,19 +179,9 @@ Json releases_json(const std::vector<ReleaseReport>& releases) {
 Json targets_json(const FileReport& file) {
   Json targets = Json::array();
   for (const auto& target : file.targets) {
-    Json findings = Json::array();
-    for (const auto& finding : target.findings) {
-      findings.push_back(
-          {{"rule", finding.rule},
-           {"severity", to_string(finding.severity)},
-           {"message", finding.message},
-           {"hint", finding.hint},
-           {"culprits", finding.culprits},
-           {"suppressed", finding.suppression >= 0 ? Json{{"reason", finding.suppression_reason}}
-                                                   : Json(nullptr)}});
-    }
-    targets.push_back(
-        {{"id", target.target_id}, {"verdict", to_string(target.verdict)}, {"findings", findings}});
+    targets.push_back({{"id", target.target_id},
+                       {"verdict", to_string(target.verdict)},
+                       {"findings", findings_json(target.findings)}});
   }
   return targets;
 }
@@ -187,6 +219,7 @@ Json file_json(const FileReport& file) {
   if (!file.tree.empty()) out["tree"] = tree_json(file.tree);
   out["targets"] = targets_json(file);
   out["summary"] = summary_json(file.summary);
+  out["policy_tag"] = file.policy_tag ? policy_tag_json(*file.policy_tag) : Json();
   return out;
 }
 
@@ -209,6 +242,7 @@ std::string render_json(const Report& report) {
              {"passed", run.passed},
              {"failed", run.failed},
              {"errors", run.errors},
+             {"releases_failed", run.releases_failed},
              {"skipped", report.skipped},
              {"excluded", report.excluded},
              {"symlink_loops", report.symlink_loops}}}};

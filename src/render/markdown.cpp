@@ -39,6 +39,17 @@ void file_details(std::string& out, const FileReport& file) {
   out += "\n</details>\n";
 }
 
+// Wheels: the best tag per architecture, and what the file name claims that the files do not earn.
+void wheel_section(std::string& out, const ReleaseReport& release) {
+  out += fmt::format("\n### {}\n\n", code(release.path));
+  for (const auto& tag : release.policy_tags) out += "- best tag: " + code(tag.tag) + "\n";
+  for (const auto& finding : release.wheel_tag_findings) {
+    std::string state = finding.suppression >= 0 ? " (suppressed)" : "";
+    out += fmt::format("- {} {}: {}{}\n", finding.severity == Severity::fail ? "❌" : "⚠️",
+                       escape_markdown(finding.rule), escape_markdown(finding.message), state);
+  }
+}
+
 }  // namespace
 
 std::string render_markdown(const Report& report) {
@@ -59,6 +70,9 @@ std::string render_markdown(const Report& report) {
   }
   for (const auto& file : report.files) {
     if (file.status == FileStatus::fail) file_details(out, file);
+  }
+  for (const auto& release : report.releases) {
+    if (release.wheel) wheel_section(out, release);
   }
   return out;
 }

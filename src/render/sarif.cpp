@@ -18,6 +18,7 @@ using Json = nlohmann::ordered_json;
 
 // Inputs that could not be analysed are results too, so a gate sees them.
 constexpr const char* kInputError = "input-error";
+constexpr const char* kWheelTag = "wheel-tag";
 
 const char* level_of(Severity severity) {
   switch (severity) {
@@ -66,6 +67,8 @@ Json rules_json(std::vector<std::string>& ids) {
   }
   ids.push_back(kInputError);
   rules.push_back(rule_json(kInputError, "an input that could not be read or analysed"));
+  ids.push_back(kWheelTag);
+  rules.push_back(rule_json(kWheelTag, "a wheel named for a platform tag its files do not earn"));
   return rules;
 }
 
@@ -126,6 +129,26 @@ Json finding_result(const FileReport& file, const TargetVerdict& target, const F
   return result;
 }
 
+// A wheel's own finding: located at the wheel, for no target.
+Json wheel_result(const ReleaseReport& release, const Finding& finding,
+                  const std::vector<std::string>& ids, const ReportPaths& paths) {
+  Json locations = location(release.path, paths);
+  const Json& where = locations[0]["physicalLocation"]["artifactLocation"];
+  std::string text = finding.message + (finding.hint.empty() ? "" : " Fix: " + finding.hint);
+  Json result{{"ruleId", kWheelTag},
+              {"ruleIndex", index_of(ids, kWheelTag)},
+              {"level", level_of(finding.severity)},
+              {"message", {{"text", text}}},
+              {"locations", locations},
+              {"partialFingerprints", fingerprints(kWheelTag, "", where, finding.culprits)},
+              {"properties", {{"culprits", finding.culprits}}}};
+  if (finding.suppression >= 0) {
+    result["suppressions"] =
+        Json::array({{{"kind", "external"}, {"justification", finding.suppression_reason}}});
+  }
+  return result;
+}
+
 Json error_result(const FileReport& file, const std::vector<std::string>& ids,
                   const ReportPaths& paths) {
   Json locations = location(file.path, paths);
@@ -148,6 +171,11 @@ Json results_json(const Report& report, const std::vector<std::string>& ids,
       for (const auto& finding : target.findings) {
         results.push_back(finding_result(file, target, finding, ids, paths));
       }
+    }
+  }
+  for (const auto& release : report.releases) {
+    for (const auto& finding : release.wheel_tag_findings) {
+      results.push_back(wheel_result(release, finding, ids, paths));
     }
   }
   return results;

@@ -103,6 +103,22 @@ std::string phase_text(const Target& t, const std::string& on_date) {
   return phase->until ? text + " until " + *phase->until : text + ", rolling";
 }
 
+// The PyPA policies among the targets: the tag, auditwheel's priority, and the source.
+std::string policy_tags_text(const BaselineTable& table) {
+  std::string out;
+  for (const auto& t : table.targets) {
+    if (!t.policy) continue;
+    std::string names = t.policy->tag;
+    for (const auto& alias : t.policy->aliases) names += ", " + alias;
+    out += fmt::format("{:<20} {:<30} priority {:>3}  {}\n", escape_text(t.id), escape_text(names),
+                       t.policy->priority, escape_text(t.policy->source));
+  }
+  if (out.empty()) return out;
+  return "\nPyPA policies (a glibc file's best tag is the policy of highest priority it passes; "
+         "docs/rules.md, PyPA tags):\n" +
+         out;
+}
+
 }  // namespace
 
 Json target_json(const Target& t, const std::string& table_date) {
@@ -110,15 +126,13 @@ Json target_json(const Target& t, const std::string& table_date) {
   for (const auto& [arch, path] : t.interpreters) interpreters[arch] = path;
   interpreters["source"] = t.interpreters_source;
   auto phase = current_phase(t, table_date);
-  Json out{{"id", t.id},
-           {"name", t.name},
-           {"family", t.family},
-           {"kind", t.kind},
-           {"released", t.released},
-           {"end_of_support", t.end_of_support ? Json(*t.end_of_support) : Json()},
-           {"supported", is_supported(t, table_date)},
-           {"current_phase", phase ? Json(phase->phase) : Json()},
-           {"dates_source", t.dates_source}};
+  Json out{{"id", t.id}, {"name", t.name}, {"family", t.family}, {"kind", t.kind}};
+  if (t.on_request) out["on_request"] = true;
+  out.update(Json{{"released", t.released},
+                  {"end_of_support", t.end_of_support ? Json(*t.end_of_support) : Json()},
+                  {"supported", is_supported(t, table_date)},
+                  {"current_phase", phase ? Json(phase->phase) : Json()},
+                  {"dates_source", t.dates_source}});
   // A table of the older layout has no `support`; it is not made up on the way out.
   if (!t.support.empty()) out["support"] = support_json(t.support);
   out.update(
@@ -126,7 +140,8 @@ Json target_json(const Target& t, const std::string& table_date) {
            {"libc",
             {{"flavour", t.libc_flavour}, {"version", t.libc_version}, {"source", t.libc_source}}},
            {"symbol_versions", symbol_versions_json(t)},
-           {"kernel", {{"version", t.kernel}, {"source", t.kernel_source}}},
+           {"kernel",
+            {{"version", t.kernel.empty() ? Json() : Json(t.kernel)}, {"source", t.kernel_source}}},
            {"x86_64_isa", {{"level", t.x86_64_isa}, {"source", t.x86_64_isa_source}}},
            {"openssl",
             {{"default", t.openssl_default},
@@ -140,6 +155,17 @@ Json target_json(const Target& t, const std::string& table_date) {
     Json blacklist(t.symbol_blacklist);
     blacklist["source"] = t.symbol_blacklist_source;
     out["symbol_blacklist"] = blacklist;
+  }
+  if (!t.symbol_version_sets.empty()) {
+    Json sets(t.symbol_version_sets);
+    sets["source"] = t.symbol_version_sets_source;
+    out["symbol_version_sets"] = sets;
+  }
+  if (t.policy) {
+    out["policy"] = {{"tag", t.policy->tag},
+                     {"aliases", t.policy->aliases},
+                     {"priority", t.policy->priority},
+                     {"source", t.policy->source}};
   }
   if (!t.notes.empty()) out["notes"] = t.notes;
   return out;
@@ -162,7 +188,7 @@ std::string render_targets_text(const BaselineTable& table) {
       "GLIBCXX and GCC are the x86_64 maxima; `--list-targets --format json` gives every fact "
       "with its source.\n",
       table.targets.size(), escape_text(table.table_date));
-  return out;
+  return out + policy_tags_text(table);
 }
 
 std::string render_targets_json(const BaselineTable& table) {

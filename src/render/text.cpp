@@ -254,6 +254,36 @@ std::string escaped_short_list(const std::vector<std::string>& items, size_t sho
   return short_list(escaped, shown);
 }
 
+// "best tag: manylinux_2_17_x86_64", then what the next better tag needs.
+void append_policy_tags(std::string& out, const ReleaseReport& release, const Painter& p) {
+  for (const auto& tag : release.policy_tags) {
+    out += fmt::format("  best tag: {}\n", p.bold(escape_text(tag.tag)));
+    if (!tag.next) continue;
+    std::string next = escape_text(tag.next->tag);
+    if (!tag.note.empty()) {
+      out += fmt::format("    {}: {}\n", next, escape_text(tag.note));
+      continue;
+    }
+    out += fmt::format("    to reach {}:\n", next);
+    for (size_t i = 0; i < tag.next_blockers.size() && i < 5; ++i) {
+      out += fmt::format("      {}\n", escape_text(tag.next_blockers[i]));
+    }
+    if (tag.next_blockers.size() > 5) {
+      out += fmt::format("      ... {} more (--format json lists every one)\n",
+                         tag.next_blockers.size() - 5);
+    }
+  }
+  for (const auto& finding : release.wheel_tag_findings) {
+    std::string state = finding.suppression >= 0 ? " (suppressed)" : "";
+    out += fmt::format(
+        "  {}{}: {}{}\n",
+        painted_verdict(finding.severity == Severity::fail ? Verdict::fail : Verdict::warn, p),
+        finding.rule, escape_text(finding.message), state);
+    if (finding.suppression < 0)
+      out += fmt::format("  fix ({}): {}\n", finding.rule, escape_text(finding.hint));
+  }
+}
+
 void append_release(std::string& out, const ReleaseReport& release, const Painter& p) {
   if (release.files == 0) {
     out += fmt::format("\n{}: no ELF files found\n", p.bold(escape_text(release.path)));
@@ -280,6 +310,7 @@ void append_release(std::string& out, const ReleaseReport& release, const Painte
   out += oldest.empty()
              ? "  runs on none of the targets\n"
              : "  oldest it runs on (pass or warn): " + join_escaped(oldest, ", ") + "\n";
+  if (release.wheel) append_policy_tags(out, release, p);
 }
 
 }  // namespace

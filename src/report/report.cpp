@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "judge.hpp"
 #include "portcheck/rules.hpp"
 
 namespace portcheck {
@@ -92,6 +93,20 @@ std::vector<Finding> findings_via(const Facts& library, const Target& target,
 
 }  // namespace
 
+TargetVerdict verdict_on(const Facts& facts, const Target& target, const BaselineTable& table,
+                         const Gate& gate, const std::vector<const Facts*>& loads) {
+  std::vector<Finding> findings = evaluate(facts, target, table);
+  for (const Facts* library : loads) {
+    for (auto& finding : findings_via(*library, target, table)) findings.push_back(finding);
+  }
+  apply_suppressions(findings, target.id, facts.path, gate.suppressions);
+  return judge(target.id, std::move(findings), gate);
+}
+
+void suppress(std::vector<Finding>& findings, const std::string& path, const Gate& gate) {
+  apply_suppressions(findings, "", path, gate.suppressions);
+}
+
 FileReport report_file(Result<Facts> analysed, const std::vector<const Target*>& targets,
                        const BaselineTable& table, const Gate& gate,
                        const std::vector<const Facts*>& loads) {
@@ -110,20 +125,16 @@ FileReport report_file(Result<Facts> analysed, const std::vector<const Target*>&
   FileType type = file.facts->elf.type;
   if (type == FileType::relocatable || type == FileType::core) return file;
   for (const Target* target : targets) {
-    std::vector<Finding> findings = evaluate(*file.facts, *target, table);
-    for (const Facts* library : loads) {
-      for (auto& finding : findings_via(*library, *target, table)) findings.push_back(finding);
-    }
-    apply_suppressions(findings, target->id, file.path, gate.suppressions);
-    file.targets.push_back(judge(target->id, std::move(findings), gate));
+    file.targets.push_back(verdict_on(*file.facts, *target, table, gate, loads));
   }
   file.summary = summarize(file.targets, targets);
   file.status = status_of(file.targets);
+  file.policy_tag = policy_tag_of(file, table, gate, loads);
   return file;
 }
 
 ReleaseReport report_release(const std::string& path, const std::vector<const FileReport*>& files,
-                             const std::vector<const Target*>& targets) {
+                             const std::vector<const Target*>& targets, const Gate& gate) {
   ReleaseReport release;
   release.path = path;
   for (const auto* file : files) {
@@ -151,6 +162,18 @@ ReleaseReport report_release(const std::string& path, const std::vector<const Fi
     release.targets.push_back(std::move(verdict));
   }
   for (const auto& [family, target] : oldest) release.oldest_per_family[family] = target->id;
+  release.policy_tags = release_policy_tags(files);
+  release.wheel = is_wheel_name(path);
+  if (release.wheel) {
+    release.wheel_tag_findings = wheel_tag_findings(path, files);
+    suppress(release.wheel_tag_findings, path, gate);
+    release.fails_gate = std::any_of(release.wheel_tag_findings.begin(),
+                                     release.wheel_tag_findings.end(), [&](const Finding& f) {
+                                       return f.suppression < 0 &&
+                                              (f.severity == Severity::fail ||
+                                               (f.severity == Severity::warn && gate.fail_on_warn));
+                                     });
+  }
   return release;
 }
 
@@ -196,7 +219,8 @@ std::vector<RuleOutcome> outcomes_by_rule(const FileReport& file) {
   return outcomes;
 }
 
-RunSummary summarize_run(const std::vector<FileReport>& files) {
+RunSummary summarize_run(const std::vector<FileReport>& files,
+                         const std::vector<ReleaseReport>& releases) {
   RunSummary summary;
   summary.files = files.size();
   for (const auto& file : files) {
@@ -204,6 +228,7 @@ RunSummary summarize_run(const std::vector<FileReport>& files) {
     if (file.status == FileStatus::fail) ++summary.failed;
     if (file.status == FileStatus::error) ++summary.errors;
   }
+  for (const auto& release : releases) summary.releases_failed += release.fails_gate ? 1 : 0;
   return summary;
 }
 
@@ -211,7 +236,8 @@ RunSummary summarize_run(const std::vector<FileReport>& files) {
 // must not read "1" as "the rest was checked and only rules failed".
 ExitCode exit_code(const Report& report) {
   if (report.summary.errors > 0) return exit_input_error;
-  return report.summary.failed > 0 ? exit_violations : exit_ok;
+  bool violations = report.summary.failed > 0 || report.summary.releases_failed > 0;
+  return violations ? exit_violations : exit_ok;
 }
 
 std::optional<std::string> stale_table_notice(const std::string& table_date,

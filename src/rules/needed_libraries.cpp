@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <regex>
 
 #include "portcheck/derive.hpp"
 #include "support.hpp"
@@ -41,6 +42,12 @@ std::optional<std::string> origin_path(const Facts& facts) {
     }
   }
   return std::nullopt;
+}
+
+// libpythonX.Y.so[.N...] (auditwheel's LIBPYTHON_RE, an optional 'm' after the version).
+bool is_libpython(const std::string& soname) {
+  static const std::regex pattern(R"(libpython\d+\.\d+m?\.so(\.\d+)*)");
+  return std::regex_match(soname, pattern);
 }
 
 // Whether any target of the table lists `soname`: in an image, an archive, a policy's list.
@@ -153,6 +160,17 @@ std::optional<Finding> library_finding(const Facts& facts, const Target& target,
                                         "bundle {} with the release (beside the binary, found "
                                         "through RUNPATH=$ORIGIN) or link it statically",
                                         soname);
+  if (target.whitelist_only && is_libpython(soname)) {
+    return Finding{rule,
+                   Severity::fail,
+                   fmt::format("needs {}, which the {} policy does not allow: the interpreter that "
+                               "imports an extension provides Python's symbols, and many "
+                               "(manylinux images among them) have no libpython library",
+                               soname, target.id),
+                   "link the extension without -lpython (auditwheel repair removes the "
+                   "dependency)",
+                   {soname}};
+  }
   if (target.whitelist_only) {
     return Finding{rule,
                    Severity::fail,

@@ -8,7 +8,7 @@ extern const Rule kArchitectureRule, kLibcFlavourRule, kInterpreterRule, kGlibcV
     kGlibcPrivateRule, kLibstdcxxVersionRule, kLibgccVersionRule, kNeededLibraryRule, kIsaLevelRule,
     kKernelRule, kRpathBuildPathRule, kStaticNssRule, kTlsLibraryRule, kCaBundleRule,
     kOpenssldirRule, kOpensslSupportRule, kRelrRule, kExecStackRule, kMuslGlibcVersionsRule,
-    kLibraryVersionRule, kSymbolBlacklistRule;
+    kLibraryVersionRule, kSymbolBlacklistRule, kPolicyVersionsRule;
 }  // namespace rules
 
 const std::vector<Rule>& all_rules() {
@@ -22,6 +22,7 @@ const std::vector<Rule>& all_rules() {
       rules::kGlibcPrivateRule,
       rules::kLibstdcxxVersionRule,
       rules::kLibgccVersionRule,
+      rules::kPolicyVersionsRule,
       rules::kMuslGlibcVersionsRule,
       rules::kRelrRule,
       rules::kNeededLibraryRule,

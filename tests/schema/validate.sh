@@ -11,6 +11,7 @@ trap 'rm -rf "$work"' EXIT
 "$portcheck" --format json -t @all "$fixtures"/* > "$work/all.json" 2>/dev/null || true
 "$portcheck" --format json "$fixtures" > "$work/tree.json" 2>/dev/null || true
 "$portcheck" --format json --tree -t @supported "$fixtures/release.tar.gz" > "$work/release.json" 2>/dev/null || true
+"$portcheck" --format json -t @pypa "$fixtures"/wheels/*.whl > "$work/wheels.json" 2>/dev/null || true
 "$portcheck" --list-targets --format json > "$work/targets.json"
 "$portcheck" baseline capture > "$work/capture.json" 2>/dev/null
 
@@ -30,9 +31,11 @@ def check(name, instance, schema, ref=None):
     for error in errors[:5]:
         print(f"{name}: {'/'.join(map(str, error.path))}: {error.message[:200]}")
     failures += len(errors)
-for name in ("all", "tree", "release"):
+for name in ("all", "tree", "release", "wheels"):
     report = json.load(open(f"{work}/{name}.json"))
     assert report["files"], f"{name}: no files"
+    if name == "wheels":
+        assert any(r["wheel_tag"] for r in report["releases"]), "wheels: no wheel-tag finding"
     check(name, report, report_schema)
 targets = json.load(open(f"{work}/targets.json"))
 check("list-targets (table schema)", targets, table_schema)

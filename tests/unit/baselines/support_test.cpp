@@ -98,8 +98,8 @@ TEST_CASE("supported: a standard, maintenance or lts phase runs; paid ones do no
 }
 
 TEST_CASE("a target without phases is one standard phase to its end_of_support", "[baselines]") {
-  Target target;
-  target.end_of_support = "2026-06-10";
+  Target target = debian_like();
+  target.support.clear();
   target.dates_source = "dates";
   auto phases = support_phases(target);
   REQUIRE(phases.size() == 1);

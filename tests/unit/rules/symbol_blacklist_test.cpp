@@ -10,16 +10,7 @@ namespace portcheck::test {
 namespace {
 
 Target policy_with_blacklist() {
-  Target target;
-  target.id = "manylinux_x";
-  target.family = "manylinux";
-  target.kind = "policy";
-  target.architectures = {"x86_64"};
-  target.libc_flavour = "glibc";
-  target.symbol_versions["x86_64"] = {{"GLIBC", {2, 17}}};
-  target.interpreters = {{"x86_64", "/lib64/ld-linux-x86-64.so.2"}};
-  target.default_libraries = {"libc.so.6", "libz.so.1", "libm.so.6"};
-  target.whitelist_only = true;
+  Target target = test_policy({"libc.so.6", "libz.so.1", "libm.so.6"});
   target.symbol_blacklist = {{"libz.so.1", {"inflate_fast", "zcalloc", "zcfree"}},
                              {"libm.so.6", {"__issignaling"}},
                              {"libfoo.so.1", {"*"}}};

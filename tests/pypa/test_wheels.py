@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""CTest pypa: the best tag of each fixture wheel, as portcheck reports it, against the tag
+auditwheel gives (expected-tags.txt) and against auditwheel_tag.py's own reading of the
+policies; the wheel-tag check of each file name; and the gate: a wheel named for a tag it does
+not earn fails the run even when every selected target passes.
+
+  test_wheels.py PORTCHECK FIXTURE_DIR
+"""
+import json
+import pathlib
+import subprocess
+import sys
+
+HERE = pathlib.Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import auditwheel_tag  # noqa: E402
+
+
+def expectations():
+    for line in (HERE / "expected-tags.txt").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            wheel, tags, fails = line.split()
+            yield wheel, tags.split(","), int(fails)
+
+
+def report_of(portcheck, wheel, *args):
+    run = subprocess.run([portcheck, "--no-config", "--format", "json", *args, str(wheel)],
+                         capture_output=True, text=True)
+    return run.returncode, json.loads(run.stdout)
+
+
+def check_wheel(portcheck, wheel, tags, fails):
+    problems = []
+    _, report = report_of(portcheck, wheel, "-t", "@pypa")
+    release = report["releases"][0]
+    got = [t["tag"] for t in release["policy_tags"]]
+    if got != tags:
+        problems.append(f"best tags {got}, expected {tags}")
+    refused = [f for f in release["wheel_tag"] if f["severity"] == "fail"]
+    if len(refused) != fails:
+        problems.append(f"{len(refused)} wheel-tag fails, expected {fails}: "
+                        f"{[f['message'] for f in refused]}")
+    if len(tags) == 1:
+        oracle = auditwheel_tag.wheel_tag(wheel)
+        if oracle != tags[0]:
+            problems.append(f"auditwheel_tag.py reads {oracle}, expected {tags[0]}")
+    for file in report["files"]:
+        if file["policy_tag"] is None:
+            problems.append(f"{file['path']}: no tag of its own")
+    return problems
+
+
+def check_gate(portcheck, wheels):
+    """debian-12 passes both files; only the misnamed wheel fails the run."""
+    problems = []
+    for name, expected in (("glibc217-1.0-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64"
+                            ".whl", 0), ("mistagged-1.0-cp311-cp311-manylinux2014_x86_64.whl", 1)):
+        code, report = report_of(portcheck, wheels / name, "-t", "debian-12")
+        if code != expected or report["summary"]["releases_failed"] != expected:
+            problems.append(f"{name}: exit {code}, releases_failed "
+                            f"{report['summary']['releases_failed']}; expected {expected}")
+    return problems
+
+
+def check_listing(portcheck):
+    """--list-targets @pypa: every policy of auditwheel's files, each with its source."""
+    run = subprocess.run([portcheck, "--list-targets", "@pypa", "--format", "json"],
+                         capture_output=True, text=True, check=True)
+    listed = {t["policy"]["tag"]: t for t in json.loads(run.stdout)["targets"]}
+    names = set()
+    for file_name in ("manylinux-policy.json", "musllinux-policy.json"):
+        policy_file = HERE.parent.parent / "data" / "pypa" / file_name
+        names |= {p["name"] for p in json.loads(policy_file.read_text()) if p["name"] != "linux"}
+    problems = [f"--list-targets @pypa lacks {n}" for n in sorted(names - set(listed))]
+    problems += [f"--list-targets @pypa: {tag} has no source"
+                 for tag, t in listed.items() if not t["policy"]["source"]]
+    text = subprocess.run([portcheck, "--list-targets", "@pypa"], capture_output=True, text=True,
+                          check=True).stdout
+    problems += [f"--list-targets @pypa (text) lacks {n}" for n in sorted(names) if n not in text]
+    return problems
+
+
+def main():
+    portcheck, fixtures = sys.argv[1], pathlib.Path(sys.argv[2])
+    wheels = fixtures / "wheels"
+    problems = []
+    count = 0
+    for name, tags, fails in expectations():
+        count += 1
+        problems += [f"{name}: {p}" for p in check_wheel(portcheck, wheels / name, tags, fails)]
+    problems += check_gate(portcheck, wheels)
+    problems += check_listing(portcheck)
+    for problem in problems:
+        print(problem)
+    print(f"pypa: {count} wheels, {len(problems)} problems")
+    sys.exit(1 if problems else 0)
+
+
+if __name__ == "__main__":
+    main()
