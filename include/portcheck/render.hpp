@@ -36,6 +36,8 @@ std::string render_targets_text(const BaselineTable& table);
 std::string render_targets_json(const BaselineTable& table);
 
 // The user-facing name of a version family: "glibc", "libstdc++ (GLIBCXX)", ...
+// ", 2 wheels named for tags they do not earn" after a run's file counts; "" when none is.
+std::string misnamed_text(const RunSummary& run);
 std::string family_display_name(const std::string& family);
 
 }  // namespace portcheck

@@ -66,6 +66,7 @@ struct DependencyNode {
 // A file's standing on one PyPA policy: its verdict there and the finding that decides it.
 struct PolicyStanding {
   std::string target_id;
+  std::string family;              // manylinux, musllinux
   std::string tag;                 // the policy's tag with the architecture: manylinux_2_17_x86_64
   std::vector<std::string> names;  // the tag and its aliases (manylinux2014_x86_64)
   int priority = 0;
@@ -80,13 +81,17 @@ struct PolicyStanding {
 // the report, with the older policy named as the next, blocked or not.
 struct PolicyTagVerdict {
   std::string architecture;
+  std::string family;                      // of the tag's policies: manylinux, musllinux
   std::string tag;                         // "manylinux_2_17_x86_64"; "linux_x86_64" for none
   std::string target_id;                   // "" for linux_
   std::optional<PolicyStanding> next;      // the next better policy, if there is one
   std::vector<std::string> next_blockers;  // its failures: "rule: message"
   std::string note;                        // why the next is not the tag, when no failure says it
   std::vector<std::string> held_back_by;   // releases: the files whose tag this is
-  std::vector<PolicyStanding> standings;   // files: every policy of the architecture, best first
+  // Files: every policy of the architecture the file may be tagged by, best first (both
+  // families for a file that links no libc or links it statically).
+  std::vector<PolicyStanding> standings;
+  std::vector<size_t> suppressions_used;  // files: the gate's suppressions the standings matched
 };
 
 struct FileReport {
@@ -172,7 +177,8 @@ std::vector<RuleOutcome> outcomes_by_rule(const FileReport& file);
 RunSummary summarize_run(const std::vector<FileReport>& files,
                          const std::vector<ReleaseReport>& releases = {});
 std::vector<Suppression> unused_suppressions(const std::vector<Suppression>& suppressions,
-                                             const std::vector<FileReport>& files);
+                                             const std::vector<FileReport>& files,
+                                             const std::vector<ReleaseReport>& releases = {});
 ExitCode exit_code(const Report& report);
 // A notice when the newest file audited is more than a year younger than the table: releases of
 // the past year may be missing from it.

@@ -1,4 +1,5 @@
 // The table self-check: run on the bundled table by the tests and on --baselines files at start.
+#include <algorithm>
 #include <regex>
 #include <set>
 
@@ -19,10 +20,13 @@ void require(std::vector<std::string>& problems, bool ok, const Target& target,
   if (!ok) problems.push_back(target.id + ": " + what);
 }
 
-// The pattern of docs/baselines.schema.json: ids go into -t lists, groups and file names.
+// The pattern of docs/baselines.schema.json, [a-z0-9][a-z0-9._-]*: ids go into -t lists,
+// groups and file names. Read without a regex, which recurses once per character.
 bool valid_id(const std::string& id) {
-  static const std::regex pattern("[a-z0-9][a-z0-9._-]*");
-  return std::regex_match(id, pattern);
+  auto lower_or_digit = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  if (id.empty() || !lower_or_digit(id[0])) return false;
+  return std::all_of(id.begin(), id.end(),
+                     [&](char c) { return lower_or_digit(c) || c == '.' || c == '_' || c == '-'; });
 }
 
 void check_inventory(const Target& t, std::vector<std::string>& problems);
@@ -33,14 +37,47 @@ void check_policy(const Target& t, std::vector<std::string>& problems) {
   if (t.policy) {
     require(problems, valid_id(t.policy->tag) && !t.policy->source.empty(), t,
             "policy needs a tag of the id's characters and a source");
+    // Each alias is copied into every file's standings: a handful, not a list to grow.
+    require(problems, t.policy->aliases.size() <= 8, t, "policy has more than 8 aliases");
+    for (const auto& alias : t.policy->aliases) {
+      require(problems, valid_id(alias), t,
+              "policy alias " + json_quoted(alias) + " is not of the id's characters");
+    }
   }
   require(problems, t.symbol_blacklist.empty() || !t.symbol_blacklist_source.empty(), t,
           "symbol_blacklist has no source");
-  require(problems, t.symbol_version_sets.empty() || !t.symbol_version_sets_source.empty(), t,
-          "symbol_version_sets has no source");
+  bool sets = !t.symbol_version_sets.empty() || !t.symbol_version_sets_source.empty();
+  require(problems, !sets || t.kind == "policy", t, "only a policy has symbol_version_sets");
+  require(problems,
+          !sets || (!t.symbol_version_sets.empty() && !t.symbol_version_sets_source.empty()), t,
+          "symbol_version_sets needs an architecture and a source");
   for (const auto& [arch, families] : t.symbol_version_sets) {
     require(problems, t.symbol_versions.count(arch) == 1, t,
             "symbol_version_sets has " + json_quoted(arch) + ", symbol_versions not");
+    for (const auto& [family, versions] : families) {
+      bool named = !family.empty() && std::none_of(versions.begin(), versions.end(),
+                                                   [](const std::string& v) { return v.empty(); });
+      require(problems, named, t,
+              "symbol_version_sets." + arch + " has an empty family or version");
+    }
+  }
+}
+
+// A name -t takes means one target: ids, policy tags and aliases are all distinct.
+void check_names(const BaselineTable& table, std::vector<std::string>& problems) {
+  std::set<std::string> ids, names;
+  for (const auto& target : table.targets) ids.insert(target.id);
+  for (const auto& target : table.targets) {
+    if (!target.policy) continue;
+    std::set<std::string> own{target.policy->tag};
+    own.insert(target.policy->aliases.begin(), target.policy->aliases.end());
+    own.erase(target.id);  // a policy whose id is its tag or alias names itself
+    for (const auto& name : own) {
+      if (ids.count(name) || !names.insert(name).second) {
+        problems.push_back(target.id + ": policy name " + json_quoted(name) +
+                           " is another target's id, tag or alias");
+      }
+    }
   }
 }
 
@@ -180,6 +217,7 @@ std::vector<std::string> check_baselines(const BaselineTable& table) {
     if (!ids.insert(target.id).second) problems.push_back(target.id + ": duplicate id");
     check_target(target, problems);
   }
+  check_names(table, problems);
   for (const auto& line : table.openssl_lines) {
     if (!iso_date(line.end_of_support) || line.source.empty() || line.line.empty()) {
       problems.push_back("openssl_lines: every line needs a version, an ISO date and a source");

@@ -188,7 +188,9 @@ Target read_target(const Json& json) {
   target.name = json.at("name").get<std::string>();
   target.family = json.at("family").get<std::string>();
   target.kind = json.at("kind").get<std::string>();
-  target.on_request = json.value("on_request", false);
+  if (const Json* flag = json_optional_member(json, "on_request", JsonKind::boolean, "")) {
+    target.on_request = flag->get<bool>();
+  }
   target.released = json.at("released").get<std::string>();
   const Json& end = json.at("end_of_support");
   if (!end.is_null()) target.end_of_support = end.get<std::string>();

@@ -52,7 +52,8 @@ bool apply_config(const std::optional<std::string>& explicit_path, bool fail_on_
   if (!result.config) return true;
   const ProjectConfig& config = *result.config;
   plan.config_file = config.path;
-  if (plan.target_specs.empty()) plan.target_specs = config.targets;
+  // The config's targets choose what a check is scored on, not what --list-targets shows.
+  if (plan.target_specs.empty() && !plan.list_targets) plan.target_specs = config.targets;
   if (!fail_on_given && config.fail_on) fail_on = *config.fail_on;
   if (!plan.baselines_file) plan.baselines_file = config.baselines;
   plan.excludes.insert(plan.excludes.end(), config.excludes.begin(), config.excludes.end());

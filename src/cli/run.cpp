@@ -144,6 +144,20 @@ std::map<std::string, std::vector<Facts*>> releases_of(Analysed& analysed) {
   return releases;
 }
 
+// The wheels inside a directory or an archive (dist/, a tarball of wheels): each is a release of
+// its own, whose file name is checked. A wheel named on the command line is one already.
+std::map<std::string, std::vector<const FileReport*>> nested_wheels(
+    const std::string& release, const std::vector<const FileReport*>& files) {
+  std::map<std::string, std::vector<const FileReport*>> wheels;
+  for (const FileReport* file : files) {
+    size_t end = file->path.rfind(".whl!/");
+    if (end == std::string::npos) continue;
+    std::string wheel = file->path.substr(0, end + 4);
+    if (wheel != release) wheels[wheel].push_back(file);
+  }
+  return wheels;
+}
+
 Report build_report(const RunPlan& plan, Analysed& analysed, const BaselineTable& table,
                     const std::vector<const Target*>& targets) {
   Report report;
@@ -190,6 +204,9 @@ Report build_report(const RunPlan& plan, Analysed& analysed, const BaselineTable
     if (is_release[path]) {
       report.releases.push_back(report_release(path, by_release[path], targets, plan.gate));
       is_release[path] = false;  // a path named twice is summarised once
+      for (auto& [wheel, files] : nested_wheels(path, by_release[path])) {
+        report.releases.push_back(report_release(wheel, files, targets, plan.gate));
+      }
     }
   }
   report.summary = summarize_run(report.files, report.releases);
@@ -300,7 +317,8 @@ Reported report_for(const RunPlan& plan) {
   load_disk_neighbours(analysed, WalkOptions{plan.excludes, plan.memory_budget, {}});
   // report: every rule on every selected target, the release libraries' findings included
   Report report = build_report(plan, analysed, *table, selection.targets);
-  report.unused_suppressions = unused_suppressions(plan.gate.suppressions, report.files);
+  report.unused_suppressions =
+      unused_suppressions(plan.gate.suppressions, report.files, report.releases);
   return {std::move(report), exit_ok};
 }
 
@@ -310,8 +328,14 @@ namespace {
 int list_targets(const RunPlan& plan) {
   std::optional<BaselineTable> table = load_table(plan);
   if (!table) return exit_usage;
-  std::vector<std::string> specs = plan.paths;
-  specs.insert(specs.end(), plan.target_specs.begin(), plan.target_specs.end());
+  std::vector<std::string> specs = plan.target_specs;
+  for (const auto& argument : plan.paths) {  // comma-separated, as -t takes them
+    for (size_t start = 0, comma;; start = comma + 1) {
+      comma = argument.find(',', start);
+      specs.push_back(argument.substr(start, comma - start));
+      if (comma == std::string::npos) break;
+    }
+  }
   if (!specs.empty()) {
     Selection selection = select_targets(*table, specs);
     if (!selection.error.empty()) {
@@ -329,12 +353,13 @@ int list_targets(const RunPlan& plan) {
 }  // namespace
 
 int run(const RunPlan& plan) {
+  // Its arguments are target names, not inputs a report could overwrite.
+  if (plan.list_targets) return list_targets(plan);
   if (auto output = output_among_inputs(plan)) {
     std::cerr << "portcheck: " << escape_text(*output)
               << ": refusing to write the report over an input\n";
     return exit_usage;
   }
-  if (plan.list_targets) return list_targets(plan);
   Reported reported = report_for(plan);
   if (!reported.report) return reported.exit_code;
   const Report& report = *reported.report;

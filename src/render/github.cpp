@@ -61,8 +61,8 @@ std::string render_github(const Report& report) {
   }
   for (const auto& release : report.releases) annotate_release(out, release);
   const RunSummary& run = report.summary;
-  out += fmt::format("::notice title=portcheck::{} files: {} passed, {} failed, {} errors\n",
-                     run.files, run.passed, run.failed, run.errors);
+  out += fmt::format("::notice title=portcheck::{} files: {} passed, {} failed, {} errors{}\n",
+                     run.files, run.passed, run.failed, run.errors, misnamed_text(run));
   return out;
 }
 

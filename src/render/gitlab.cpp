@@ -79,11 +79,23 @@ void add_file_issues(Json& issues, const FileReport& file, const ReportPaths& pa
   }
 }
 
+// A wheel's own findings (wheel-tag), at the wheel.
+void add_release_issues(Json& issues, const ReleaseReport& release, const ReportPaths& paths) {
+  std::string absolute = absolute_path(release.path, paths);
+  Place place{below(absolute, paths.root).value_or(absolute), ""};
+  for (const auto& finding : release.wheel_tag_findings) {
+    if (finding.suppression >= 0) continue;
+    std::string text = release.path + ": " + finding.message + " Fix: " + finding.hint;
+    issues.push_back(issue(finding.rule, severity_of(finding.severity), text, place));
+  }
+}
+
 }  // namespace
 
 std::string render_gitlab(const Report& report, const ReportPaths& paths) {
   Json issues = Json::array();
   for (const auto& file : report.files) add_file_issues(issues, file, paths);
+  for (const auto& release : report.releases) add_release_issues(issues, release, paths);
   return dump_escaped(std::move(issues));
 }
 

@@ -123,6 +123,20 @@ std::string release_cell(const ReleaseTarget& target) {
   return out + "</td>";
 }
 
+// A wheel's best tags and what its file name claims that its files do not earn.
+std::string wheel_lines(const ReleaseReport& release) {
+  if (!release.wheel) return "";
+  std::string out;
+  for (const auto& tag : release.policy_tags) {
+    out += "<span class=\"oldest\">best tag: <code>" + esc(tag.tag) + "</code></span>";
+  }
+  for (const auto& finding : release.wheel_tag_findings) {
+    if (finding.suppression >= 0) continue;
+    out += "<span class=\"reason\">" + esc(finding.rule + ": " + finding.message) + "</span>";
+  }
+  return out;
+}
+
 std::string releases(const Report& report) {
   if (report.releases.empty()) return "";
   std::string out = "<h2 id=\"releases\">Releases</h2>\n<div class=\"scroll\"><table>\n" +
@@ -131,8 +145,8 @@ std::string releases(const Report& report) {
     out += "<tr><th scope=\"row\"><code>" + esc(release.path) + "</code>" +
            fmt::format("<span class=\"passed\">{} files, {} could not be analysed</span>",
                        release.files, release.errors) +
-           "<span class=\"oldest\">oldest: " + oldest_list(release.oldest_per_family) +
-           "</span></th>";
+           "<span class=\"oldest\">oldest: " + oldest_list(release.oldest_per_family) + "</span>" +
+           wheel_lines(release) + "</th>";
     for (const auto& target : release.targets) out += release_cell(target);
     out += "</tr>\n";
   }
@@ -143,9 +157,10 @@ std::string header(const Report& report) {
   const RunSummary& run = report.summary;
   std::string out = "<h1>portcheck report</h1>\n";
   out += fmt::format(
-      "<p class=\"meta\">{} files: {} passed, {} failed, {} could not be analysed; {} "
+      "<p class=\"meta\">{} files: {} passed, {} failed, {} could not be analysed{}; {} "
       "targets.</p>\n",
-      run.files, run.passed, run.failed, run.errors, report.selected_targets.size());
+      run.files, run.passed, run.failed, run.errors, misnamed_text(run),
+      report.selected_targets.size());
   out += "<p class=\"meta\">portcheck " + esc(report.portcheck_version) + ", target table of " +
          esc(report.table_date) + ".</p>\n";
   for (const auto& notice : report.notices) {

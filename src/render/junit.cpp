@@ -94,6 +94,41 @@ std::string properties(const Report& report, const std::string& target_id) {
   return out + "    </properties>\n";
 }
 
+// The wheels' own checks (wheel-tag) as a suite of their own: one case per wheel.
+std::string wheel_suite(const Report& report, SuiteCounts& total) {
+  SuiteCounts counts;
+  std::string cases;
+  for (const auto& release : report.releases) {
+    if (!release.wheel) continue;
+    ++counts.tests;
+    std::string open = "    <testcase" + attribute("name", release.path) +
+                       attribute("classname", "portcheck.wheel-tag");
+    const Finding* first = nullptr;
+    std::string details;
+    for (const auto& finding : release.wheel_tag_findings) {
+      if (finding.suppression >= 0) continue;
+      if (!first) first = &finding;
+      details += escape_xml(finding.message + " Fix: " + finding.hint) + "\n";
+    }
+    if (!release.fails_gate) {
+      cases += details.empty()
+                   ? open + "/>\n"
+                   : open + ">\n      <system-out>" + details + "</system-out>\n    </testcase>\n";
+      continue;
+    }
+    ++counts.failures;
+    cases += open + ">\n      <failure" + attribute("message", first ? first->message : "") +
+             attribute("type", "wheel-tag") + ">" + details + "</failure>\n    </testcase>\n";
+  }
+  if (counts.tests == 0) return "";
+  total.tests += counts.tests;
+  total.failures += counts.failures;
+  return "  <testsuite" + attribute("name", "wheel-tag") +
+         fmt::format(" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\">\n", counts.tests,
+                     counts.failures) +
+         cases + "  </testsuite>\n";
+}
+
 std::string test_suite(const Report& report, const std::string& target_id, SuiteCounts& total) {
   SuiteCounts counts;
   std::string cases;
@@ -115,6 +150,7 @@ std::string render_junit(const Report& report) {
   for (const auto& target_id : report.selected_targets) {
     suites += test_suite(report, target_id, total);
   }
+  suites += wheel_suite(report, total);
   // The schema allows no `skipped` count on the root; each suite has its own.
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" +
          fmt::format("<testsuites name=\"portcheck\" tests=\"{}\" failures=\"{}\" errors=\"{}\">\n",

@@ -44,9 +44,9 @@ void wheel_section(std::string& out, const ReleaseReport& release) {
   out += fmt::format("\n### {}\n\n", code(release.path));
   for (const auto& tag : release.policy_tags) out += "- best tag: " + code(tag.tag) + "\n";
   for (const auto& finding : release.wheel_tag_findings) {
-    std::string state = finding.suppression >= 0 ? " (suppressed)" : "";
-    out += fmt::format("- {} {}: {}{}\n", finding.severity == Severity::fail ? "❌" : "⚠️",
-                       escape_markdown(finding.rule), escape_markdown(finding.message), state);
+    if (finding.suppression >= 0) continue;
+    out += fmt::format("- {} {}: {}\n", finding.severity == Severity::fail ? "❌" : "⚠️",
+                       escape_markdown(finding.rule), escape_markdown(finding.message));
   }
 }
 
@@ -56,10 +56,10 @@ std::string render_markdown(const Report& report) {
   const RunSummary& run = report.summary;
   std::string out = "## portcheck\n\n";
   out += fmt::format(
-      "{} files: {} passed, {} failed, {} could not be analysed. Baseline table of "
+      "{} files: {} passed, {} failed, {} could not be analysed{}. Baseline table of "
       "{}; targets: {}.\n\n",
-      run.files, run.passed, run.failed, run.errors, escape_markdown(report.table_date),
-      report.selected_targets.size());
+      run.files, run.passed, run.failed, run.errors, misnamed_text(run),
+      escape_markdown(report.table_date), report.selected_targets.size());
   out += "| File | Status | Targets passed | Oldest it runs on |\n|---|---|---|---|\n";
   for (const auto& file : report.files) {
     std::string passed =

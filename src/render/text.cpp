@@ -274,13 +274,12 @@ void append_policy_tags(std::string& out, const ReleaseReport& release, const Pa
     }
   }
   for (const auto& finding : release.wheel_tag_findings) {
-    std::string state = finding.suppression >= 0 ? " (suppressed)" : "";
+    if (finding.suppression >= 0) continue;  // as for files: left out of the text
     out += fmt::format(
-        "  {}{}: {}{}\n",
+        "  {}{}: {}\n",
         painted_verdict(finding.severity == Severity::fail ? Verdict::fail : Verdict::warn, p),
-        finding.rule, escape_text(finding.message), state);
-    if (finding.suppression < 0)
-      out += fmt::format("  fix ({}): {}\n", finding.rule, escape_text(finding.hint));
+        finding.rule, escape_text(finding.message));
+    out += fmt::format("  fix ({}): {}\n", finding.rule, escape_text(finding.hint));
   }
 }
 
@@ -315,6 +314,13 @@ void append_release(std::string& out, const ReleaseReport& release, const Painte
 
 }  // namespace
 
+std::string misnamed_text(const RunSummary& run) {
+  if (run.releases_failed == 0) return "";
+  return fmt::format(", {} wheel{} named for tags {} not earn", run.releases_failed,
+                     run.releases_failed == 1 ? "" : "s",
+                     run.releases_failed == 1 ? "it does" : "they do");
+}
+
 std::string family_display_name(const std::string& family) {
   if (family == "GLIBC") return "glibc";
   if (family == "GLIBCXX") return "libstdc++ GLIBCXX";
@@ -332,9 +338,9 @@ std::string render_text(const Report& report, const TextStyle& style) {
   }
   for (const auto& release : report.releases) append_release(out, release, painter);
   const RunSummary& run = report.summary;
-  if (run.files > 1 || report.skipped > 0) {
-    out += fmt::format("\n{} files: {} passed, {} failed, {} could not be analysed", run.files,
-                       run.passed, run.failed, run.errors);
+  if (run.files > 1 || report.skipped > 0 || run.releases_failed > 0) {
+    out += fmt::format("\n{} files: {} passed, {} failed, {} could not be analysed{}", run.files,
+                       run.passed, run.failed, run.errors, misnamed_text(run));
     out += report.skipped ? fmt::format("; {} other files skipped\n", report.skipped) : "\n";
   }
   return out;

@@ -1,8 +1,10 @@
 // PyPA tags: a file's best policy on its architecture, a release's (its worst file's), and a
-// wheel's file name held against them. auditwheel picks, per check, the policy of highest
-// priority a wheel satisfies and then the lowest of those; policies only loosen as priority
-// falls (auditwheel refuses policy files where they do not), so the first policy passed in
-// priority order is the same tag.
+// wheel's file name held against them (wheel_tag.cpp). auditwheel picks, per check, the policy
+// of highest priority a wheel satisfies and then the lowest of those; its policies only loosen
+// as priority falls (auditwheel refuses policy files where they do not), so the policy reached
+// from the most permissive one upward, until the first failure, is the same tag. portcheck's
+// other rules can break that order (a kernel only some policies name): the tag stays the last
+// policy passed before a failure, never one above a policy the file fails.
 #include <algorithm>
 
 #include "judge.hpp"
@@ -11,11 +13,18 @@
 namespace portcheck {
 namespace {
 
-bool musl_file(const Facts& facts) { return facts.libc == LibcFlavour::musl; }
+const char* kManylinux = "manylinux";
+const char* kMusllinux = "musllinux";
 
-// A file that links no libc (or links it statically) is judged as a glibc one, as auditwheel
-// falls back to the libc of the machine it runs on.
-const char* tag_family(const Facts& facts) { return musl_file(facts) ? "musllinux" : "manylinux"; }
+bool links_no_libc(const Facts& facts) {
+  return facts.libc == LibcFlavour::none || facts.libc == LibcFlavour::static_linked;
+}
+
+// The family a file's own tag is of: musl files musllinux; all others manylinux, as auditwheel
+// falls back to the libc of the (glibc) machine it runs on for a file that links no libc.
+const char* own_family(const Facts& facts) {
+  return facts.libc == LibcFlavour::musl ? kMusllinux : kManylinux;
+}
 
 std::vector<std::string> failures_of(const TargetVerdict& verdict) {
   std::vector<std::string> out;
@@ -31,6 +40,7 @@ PolicyStanding standing_of(const Target& policy, const std::string& arch,
                            const TargetVerdict& verdict) {
   PolicyStanding standing;
   standing.target_id = policy.id;
+  standing.family = policy.family;
   standing.tag = policy.policy->tag + "_" + arch;
   standing.names.push_back(standing.tag);
   for (const auto& alias : policy.policy->aliases) standing.names.push_back(alias + "_" + arch);
@@ -40,28 +50,34 @@ PolicyStanding standing_of(const Target& policy, const std::string& arch,
   return standing;
 }
 
-std::vector<PolicyStanding> standings_of(const FileReport& file, const BaselineTable& table,
-                                         const Gate& gate, const std::vector<const Facts*>& loads) {
-  const Facts& facts = *file.facts;
-  std::string arch = distro_architecture(facts.elf.machine);
-  std::vector<PolicyStanding> standings;
-  for (const Target* policy : tag_policies(table, facts)) {
-    auto same = [&](const TargetVerdict& v) { return v.target_id == policy->id; };
-    auto known = std::find_if(file.targets.begin(), file.targets.end(), same);
-    TargetVerdict verdict =
-        known != file.targets.end() ? *known : verdict_on(facts, *policy, table, gate, loads);
-    standings.push_back(standing_of(*policy, arch, verdict));
+void note_suppressions(const TargetVerdict& verdict, std::vector<size_t>& used) {
+  for (const auto& finding : verdict.findings) {
+    if (finding.suppression >= 0) used.push_back(static_cast<size_t>(finding.suppression));
   }
-  return standings;
 }
 
-// glibc files take the oldest policy they pass; musl files the newest (see PolicyTagVerdict).
-std::optional<size_t> best_index(const std::vector<PolicyStanding>& standings, bool musl) {
-  std::optional<size_t> best;
+// The standings of the family's policies (best first), as indices into `standings`.
+std::vector<size_t> of_family(const std::vector<PolicyStanding>& standings,
+                              const std::string& family) {
+  std::vector<size_t> out;
   for (size_t i = 0; i < standings.size(); ++i) {
-    if (standings[i].verdict == Verdict::fail) continue;
-    best = i;
-    if (!musl) break;
+    if (standings[i].family == family) out.push_back(i);
+  }
+  return out;
+}
+
+// glibc: from the most permissive policy up, the last passed before a failure. musl: the newest
+// policy passed (see PolicyTagVerdict).
+std::optional<size_t> best_of(const std::vector<PolicyStanding>& standings,
+                              const std::vector<size_t>& family, bool musl) {
+  std::optional<size_t> best;
+  for (size_t k = family.size(); k-- > 0;) {
+    if (standings[family[k]].verdict == Verdict::fail) {
+      if (best) break;
+      continue;
+    }
+    best = k;
+    if (musl) break;
   }
   return best;
 }
@@ -70,26 +86,49 @@ const char* kMuslNote =
     "a musl file does not record the musl release it was built for: auditwheel gives the older "
     "tag only when it runs on that musl release, so build and repair the wheel there to claim it";
 
-int priority_of(const PolicyTagVerdict& tag, const FileReport& file) {
-  for (const auto& standing : file.policy_tag->standings) {
-    if (standing.target_id == tag.target_id) return standing.priority;
-  }
-  return 0;  // linux_
-}
-
 }  // namespace
 
 std::vector<const Target*> tag_policies(const BaselineTable& table, const Facts& facts) {
   std::string arch = distro_architecture(facts.elf.machine);
   std::vector<const Target*> out;
-  for (const auto& target : table.targets) {
-    const auto& archs = target.architectures;
-    if (!target.policy || target.family != tag_family(facts)) continue;
-    if (std::find(archs.begin(), archs.end(), arch) != archs.end()) out.push_back(&target);
+  for (const char* family : {kManylinux, kMusllinux}) {
+    if (family != std::string(own_family(facts)) && !links_no_libc(facts)) continue;
+    size_t first = out.size();
+    for (const auto& target : table.targets) {
+      const auto& archs = target.architectures;
+      if (!target.policy || target.family != family) continue;
+      if (std::find(archs.begin(), archs.end(), arch) != archs.end()) out.push_back(&target);
+    }
+    std::stable_sort(
+        out.begin() + static_cast<std::ptrdiff_t>(first), out.end(),
+        [](const Target* a, const Target* b) { return a->policy->priority > b->policy->priority; });
   }
-  std::stable_sort(out.begin(), out.end(), [](const Target* a, const Target* b) {
-    return a->policy->priority > b->policy->priority;
-  });
+  return out;
+}
+
+std::optional<PolicyTagVerdict> tag_in_family(const std::vector<PolicyStanding>& standings,
+                                              const std::string& family, const std::string& arch) {
+  std::vector<size_t> members = of_family(standings, family);
+  if (members.empty()) return std::nullopt;
+  bool musl = family == kMusllinux;
+  PolicyTagVerdict out;
+  out.architecture = arch;
+  out.family = family;
+  std::optional<size_t> best = best_of(standings, members, musl);
+  std::optional<size_t> next;
+  if (best) {
+    out.tag = standings[members[*best]].tag;
+    out.target_id = standings[members[*best]].target_id;
+    if (*best > 0) next = *best - 1;
+  } else {
+    out.tag = "linux_" + arch;
+    next = members.size() - 1;  // the most permissive policy
+  }
+  if (next) {
+    out.next = standings[members[*next]];
+    out.next_blockers = out.next->failures;
+    if (out.next_blockers.empty() && musl) out.note = kMuslNote;
+  }
   return out;
 }
 
@@ -97,27 +136,35 @@ std::optional<PolicyTagVerdict> policy_tag_of(const FileReport& file, const Base
                                               const Gate& gate,
                                               const std::vector<const Facts*>& loads) {
   if (!file.facts) return std::nullopt;
-  PolicyTagVerdict out;
-  out.architecture = distro_architecture(file.facts->elf.machine);
-  out.standings = standings_of(file, table, gate, loads);
-  if (out.standings.empty()) return std::nullopt;
-  bool musl = musl_file(*file.facts);
-  std::optional<size_t> best = best_index(out.standings, musl);
-  std::optional<size_t> next;
-  if (best) {
-    out.tag = out.standings[*best].tag;
-    out.target_id = out.standings[*best].target_id;
-    if (*best > 0) next = *best - 1;
-  } else {
-    out.tag = "linux_" + out.architecture;
-    next = out.standings.size() - 1;  // the most permissive policy
+  const Facts& facts = *file.facts;
+  std::string arch = distro_architecture(facts.elf.machine);
+  std::vector<PolicyStanding> standings;
+  std::vector<size_t> used;
+  for (const Target* policy : tag_policies(table, facts)) {
+    auto same = [&](const TargetVerdict& v) { return v.target_id == policy->id; };
+    auto known = std::find_if(file.targets.begin(), file.targets.end(), same);
+    TargetVerdict verdict =
+        known != file.targets.end() ? *known : verdict_on(facts, *policy, table, gate, loads);
+    note_suppressions(verdict, used);
+    standings.push_back(standing_of(*policy, arch, verdict));
   }
-  if (next) {
-    out.next = out.standings[*next];
-    out.next_blockers = out.next->failures;
-    if (out.next_blockers.empty() && musl) out.note = kMuslNote;
-  }
+  auto out = tag_in_family(standings, own_family(facts), arch);
+  if (!out) return std::nullopt;
+  out->standings = std::move(standings);
+  std::sort(used.begin(), used.end());
+  used.erase(std::unique(used.begin(), used.end()), used.end());
+  out->suppressions_used = std::move(used);
   return out;
+}
+
+std::string release_family(const std::vector<const FileReport*>& files, const std::string& arch) {
+  for (const FileReport* file : files) {
+    if (file->policy_tag && file->policy_tag->architecture == arch &&
+        file->facts->libc == LibcFlavour::musl) {
+      return kMusllinux;
+    }
+  }
+  return kManylinux;
 }
 
 std::vector<PolicyTagVerdict> release_policy_tags(const std::vector<const FileReport*>& files) {
@@ -125,33 +172,41 @@ std::vector<PolicyTagVerdict> release_policy_tags(const std::vector<const FileRe
   std::vector<int> priorities;
   for (const FileReport* file : files) {
     if (!file->policy_tag) continue;
-    const PolicyTagVerdict& own = *file->policy_tag;
-    int priority = priority_of(own, *file);
-    auto same_arch = [&](const PolicyTagVerdict& t) { return t.architecture == own.architecture; };
+    const std::string& arch = file->policy_tag->architecture;
+    std::string family = release_family(files, arch);
+    // A glibc file in a musl release has no tag of its family: wheel-tag says so.
+    auto own = tag_in_family(file->policy_tag->standings, family, arch);
+    if (!own) continue;
+    int priority = 0;  // linux_
+    for (const auto& standing : file->policy_tag->standings) {
+      if (standing.target_id == own->target_id) priority = standing.priority;
+    }
+    auto same_arch = [&](const PolicyTagVerdict& t) { return t.architecture == arch; };
     auto found = std::find_if(tags.begin(), tags.end(), same_arch);
     size_t at = static_cast<size_t>(found - tags.begin());
-    if (found == tags.end() || priority < priorities[at]) {
-      PolicyTagVerdict worst = own;
-      worst.standings.clear();
-      worst.next_blockers.clear();
-      if (found == tags.end()) {
-        tags.push_back(worst);
-        priorities.push_back(priority);
-      } else {
-        tags[at] = worst;
-        priorities[at] = priority;
-      }
+    if (found == tags.end()) {
+      tags.push_back(*own);
+      priorities.push_back(priority);
+      tags[at].next_blockers.clear();
+    } else if (priority < priorities[at]) {
+      tags[at] = *own;
+      priorities[at] = priority;
+      tags[at].next_blockers.clear();
     } else if (priority > priorities[at]) {
       continue;
     }
     tags[at].held_back_by.push_back(file->path);
-    for (const auto& blocker : own.next_blockers) {
+    for (const auto& blocker : own->next_blockers) {
       tags[at].next_blockers.push_back(file->path + ": " + blocker);
     }
   }
   return tags;
 }
 
-bool is_wheel_name(const std::string& path) { return ends_with(path, ".whl"); }
+bool is_wheel_name(const std::string& path) {
+  std::string_view name(path);
+  while (name.size() > 1 && name.back() == '/') name.remove_suffix(1);
+  return ends_with(name, ".whl");
+}
 
 }  // namespace portcheck

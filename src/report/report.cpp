@@ -165,7 +165,7 @@ ReleaseReport report_release(const std::string& path, const std::vector<const Fi
   release.policy_tags = release_policy_tags(files);
   release.wheel = is_wheel_name(path);
   if (release.wheel) {
-    release.wheel_tag_findings = wheel_tag_findings(path, files);
+    release.wheel_tag_findings = wheel_tag_findings(path, files, release.policy_tags);
     suppress(release.wheel_tag_findings, path, gate);
     release.fails_gate = std::any_of(release.wheel_tag_findings.begin(),
                                      release.wheel_tag_findings.end(), [&](const Finding& f) {
@@ -178,15 +178,22 @@ ReleaseReport report_release(const std::string& path, const std::vector<const Fi
 }
 
 std::vector<Suppression> unused_suppressions(const std::vector<Suppression>& suppressions,
-                                             const std::vector<FileReport>& files) {
+                                             const std::vector<FileReport>& files,
+                                             const std::vector<ReleaseReport>& releases) {
   std::vector<bool> used(suppressions.size(), false);
+  auto mark = [&](const std::vector<Finding>& findings) {
+    for (const auto& finding : findings) {
+      if (finding.suppression >= 0) used[static_cast<size_t>(finding.suppression)] = true;
+    }
+  };
   for (const auto& file : files) {
-    for (const auto& target : file.targets) {
-      for (const auto& finding : target.findings) {
-        if (finding.suppression >= 0) used[static_cast<size_t>(finding.suppression)] = true;
-      }
+    for (const auto& target : file.targets) mark(target.findings);
+    // A suppression that changes a file's tag is in use, though no selected target shows it.
+    if (file.policy_tag) {
+      for (size_t index : file.policy_tag->suppressions_used) used.at(index) = true;
     }
   }
+  for (const auto& release : releases) mark(release.wheel_tag_findings);
   std::vector<Suppression> unused;
   for (size_t i = 0; i < suppressions.size(); ++i) {
     if (!used[i]) unused.push_back(suppressions[i]);

@@ -4,7 +4,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <regex>
 
 #include "portcheck/derive.hpp"
 #include "support.hpp"
@@ -44,10 +43,29 @@ std::optional<std::string> origin_path(const Facts& facts) {
   return std::nullopt;
 }
 
-// libpythonX.Y.so[.N...] (auditwheel's LIBPYTHON_RE, an optional 'm' after the version).
+// Digits from `at`; returns where they end (== at when there are none).
+size_t skip_digits(const std::string& text, size_t at) {
+  while (at < text.size() && text[at] >= '0' && text[at] <= '9') ++at;
+  return at;
+}
+
+// libpythonX.Y[m].so[.N...], auditwheel's LIBPYTHON_RE, read without a regex: a soname may be
+// as long as a string table, and std::regex recurses once per character it matches.
 bool is_libpython(const std::string& soname) {
-  static const std::regex pattern(R"(libpython\d+\.\d+m?\.so(\.\d+)*)");
-  return std::regex_match(soname, pattern);
+  const std::string prefix = "libpython";
+  if (soname.compare(0, prefix.size(), prefix) != 0) return false;
+  size_t at = skip_digits(soname, prefix.size());
+  if (at == prefix.size() || at >= soname.size() || soname[at] != '.') return false;
+  size_t minor = skip_digits(soname, at + 1);
+  if (minor == at + 1) return false;
+  at = minor < soname.size() && soname[minor] == 'm' ? minor + 1 : minor;
+  if (soname.compare(at, 3, ".so") != 0) return false;
+  for (at += 3; at < soname.size();) {
+    size_t end = soname[at] == '.' ? skip_digits(soname, at + 1) : at;
+    if (end == at + 1 || end == at) return false;
+    at = end;
+  }
+  return true;
 }
 
 // Whether any target of the table lists `soname`: in an image, an archive, a policy's list.

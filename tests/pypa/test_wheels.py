@@ -8,8 +8,10 @@ not earn fails the run even when every selected target passes.
 """
 import json
 import pathlib
+import shutil
 import subprocess
 import sys
+import tempfile
 
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -80,6 +82,66 @@ def check_listing(portcheck):
     return problems
 
 
+def make_wheel(work, name, fixtures, *members):
+    """A wheel in `work` holding each fixture under pkg/."""
+    pairs = [f"{fixtures / m}=pkg/{pathlib.Path(m).name}" for m in members]
+    subprocess.run(["bash", str(HERE.parent.parent / "fixtures" / "make-wheel.sh"),
+                    str(work / name), *pairs], check=True)
+    return work / name
+
+
+def wheel_fails(report, path):
+    for release in report["releases"]:
+        if release["path"] == str(path):
+            return [f["message"] for f in release["wheel_tag"]
+                    if f["severity"] == "fail" and f["suppressed"] is None]
+    return None
+
+
+def check_names(portcheck, fixtures):
+    """Names the fixture wheels do not cover: each case, the fails it must give."""
+    problems = []
+    cases = [  # wheel name, members, expected fails, a word the first must contain
+        ("static-1.0-cp311-cp311-musllinux_1_2_x86_64.whl", ["musl-static-pie"], 0, ""),
+        ("nolibc-1.0-cp311-cp311-musllinux_1_1_x86_64.whl", ["libnolibc.so"], 0, ""),
+        ("pep600-1.0-cp311-cp311-manylinux_2_30_x86_64.whl", ["glibc-2.28"], 0, ""),
+        ("pep600low-1.0-cp311-cp311-manylinux_2_25_x86_64.whl", ["glibc-2.28"], 1,
+         "need manylinux_2_28_x86_64"),
+        ("two-1.0-cp311-cp311-manylinux2014_x86_64.whl", ["glibc-2.28", "glibc-2.34"], 1,
+         "earns is manylinux_2_34_x86_64"),
+        ("mixed-1.0-cp311-cp311-manylinux_2_28_x86_64.whl", ["glibc-2.28", "musl-dynamic"], 2,
+         "another libc"),
+        ("repeat-1.0-cp311-cp311-manylinux1_x86_64.manylinux1_x86_64.whl", ["glibc-2.28"], 1, ""),
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        work = pathlib.Path(tmp)
+        for name, members, expected, word in cases:
+            wheel = make_wheel(work, name, fixtures, *members)
+            _, report = report_of(portcheck, wheel, "-t", "debian-12")
+            fails = wheel_fails(report, wheel)
+            if fails is None or len(fails) != expected or (word and word not in fails[0]):
+                problems.append(f"{name}: wheel-tag fails {fails}, expected {expected} ({word})")
+        # A wheel in a directory is checked as a wheel; a used suppression is not "unused".
+        dist = work / "dist"
+        dist.mkdir()
+        shutil.copy(fixtures / "wheels" / "mistagged-1.0-cp311-cp311-manylinux2014_x86_64.whl",
+                    dist)
+        code, report = report_of(portcheck, dist, "-t", "debian-12")
+        nested = dist / "mistagged-1.0-cp311-cp311-manylinux2014_x86_64.whl"
+        if code != 1 or len(wheel_fails(report, nested) or []) != 1:
+            problems.append(f"dist/: exit {code}, nested wheel fails {wheel_fails(report, nested)}")
+        config = work / "config.json"
+        config.write_text(json.dumps({"suppressions": [
+            {"rule": "wheel-tag", "file": "*.whl", "reason": "renamed on upload"}]}))
+        run = subprocess.run([portcheck, "--config", str(config), "--format", "json", "-t",
+                              "debian-12", str(nested)], capture_output=True, text=True)
+        report = json.loads(run.stdout)
+        if run.returncode != 0 or report["unused_suppressions"]:
+            problems.append(f"suppressed wheel-tag: exit {run.returncode}, unused "
+                            f"{report['unused_suppressions']}")
+    return problems
+
+
 def main():
     portcheck, fixtures = sys.argv[1], pathlib.Path(sys.argv[2])
     wheels = fixtures / "wheels"
@@ -90,6 +152,7 @@ def main():
         problems += [f"{name}: {p}" for p in check_wheel(portcheck, wheels / name, tags, fails)]
     problems += check_gate(portcheck, wheels)
     problems += check_listing(portcheck)
+    problems += check_names(portcheck, fixtures)
     for problem in problems:
         print(problem)
     print(f"pypa: {count} wheels, {len(problems)} problems")

@@ -215,7 +215,7 @@ Report hostile_report(const std::string& name) {
   report.files = {file, broken};
   PolicyTagVerdict tag;
   tag.architecture = tag.tag = tag.target_id = tag.note = name;
-  tag.next = PolicyStanding{name, name, {name}, 1, Verdict::fail, {name}};
+  tag.next = PolicyStanding{name, name, name, {name}, 1, Verdict::fail, {name}};
   tag.next_blockers = tag.held_back_by = {name};
   report.files.front().policy_tag = tag;
   ReleaseReport release;
@@ -266,7 +266,8 @@ void check_gitlab(const std::string& text, const std::string& name) {
   REQUIRE_NOTHROW(issues = nlohmann::json::parse(text));
   CHECK_FALSE(has_raw_control(text, true));
   CHECK(text.find("##[") == std::string::npos);
-  REQUIRE(issues.size() == 3);  // the failing file's two rules, the broken file's error
+  // The failing file's two rules, the broken file's error, the wheel's wheel-tag finding.
+  REQUIRE(issues.size() == 4);
   for (const auto& issue : issues) {
     std::string path = unescape_json(issue["location"]["path"].get<std::string>());
     CHECK(path == name);  // relative names stay relative to /work, absolute ones absolute

@@ -132,8 +132,8 @@ TEST_CASE("wheel-tag: a name claiming a policy a file fails is refused", "[repor
   ReleaseReport named = report_release("demo-1.0-cp311-cp311-manylinux2014_x86_64.whl", files, {});
   CHECK(named.wheel);
   REQUIRE(named.wheel_tag_findings.size() == 1);
-  CHECK(named.wheel_tag_findings[0].message.find("best tag it earns is manylinux_2_28_x86_64") !=
-        std::string::npos);
+  CHECK(named.wheel_tag_findings[0].message.find(
+            "best tag the wheel earns is manylinux_2_28_x86_64") != std::string::npos);
   CHECK(named.fails_gate);
   ReleaseReport fine = report_release("demo-1.0-cp311-cp311-manylinux_2_28_x86_64.whl", files, {});
   CHECK(fine.wheel_tag_findings.empty());
