@@ -22,6 +22,7 @@
 #include "portcheck/release.hpp"
 #include "portcheck/render.hpp"
 #include "portcheck/report.hpp"
+#include "portcheck/strings.hpp"
 #include "progress.hpp"
 #include "targets.hpp"
 #include "version.hpp"
@@ -145,14 +146,17 @@ std::map<std::string, std::vector<Facts*>> releases_of(Analysed& analysed) {
 }
 
 // The wheels inside a directory or an archive (dist/, a tarball of wheels): each is a release of
-// its own, whose file name is checked. A wheel named on the command line is one already.
+// its own, whose file name is checked. A file's wheel is the archive holding it (its
+// `container`), never a name that merely reads ".whl!/"; a wheel named on the command line is a
+// release already.
 std::map<std::string, std::vector<const FileReport*>> nested_wheels(
     const std::string& release, const std::vector<const FileReport*>& files) {
   std::map<std::string, std::vector<const FileReport*>> wheels;
   for (const FileReport* file : files) {
-    size_t end = file->path.rfind(".whl!/");
-    if (end == std::string::npos) continue;
-    std::string wheel = file->path.substr(0, end + 4);
+    if (!file->facts) continue;
+    const std::string& container = file->facts->container;
+    if (!ends_with(container, ".whl!/")) continue;
+    std::string wheel = container.substr(0, container.size() - 2);
     if (wheel != release) wheels[wheel].push_back(file);
   }
   return wheels;
@@ -195,18 +199,22 @@ Report build_report(const RunPlan& plan, Analysed& analysed, const BaselineTable
     by_release[release].push_back(&file);
     is_release[release] = is_release[release] || file.path != release;
   }
+  std::set<std::string> summarised;  // a wheel met twice (named, and in a directory) once
+  auto summarise = [&](const std::string& path, const std::vector<const FileReport*>& files) {
+    if (summarised.insert(path).second) {
+      report.releases.push_back(report_release(path, files, targets, plan.gate));
+    }
+  };
   for (const auto& path : plan.paths) {
     if (!by_release.count(path)) {
       // A directory or archive without a single ELF file: said, not silently passed over.
-      report.releases.push_back(report_release(path, {}, targets, plan.gate));
+      summarise(path, {});
       is_release[path] = false;
     }
     if (is_release[path]) {
-      report.releases.push_back(report_release(path, by_release[path], targets, plan.gate));
+      summarise(path, by_release[path]);
       is_release[path] = false;  // a path named twice is summarised once
-      for (auto& [wheel, files] : nested_wheels(path, by_release[path])) {
-        report.releases.push_back(report_release(wheel, files, targets, plan.gate));
-      }
+      for (auto& [wheel, files] : nested_wheels(path, by_release[path])) summarise(wheel, files);
     }
   }
   report.summary = summarize_run(report.files, report.releases);
@@ -332,7 +340,8 @@ int list_targets(const RunPlan& plan) {
   for (const auto& argument : plan.paths) {  // comma-separated, as -t takes them
     for (size_t start = 0, comma;; start = comma + 1) {
       comma = argument.find(',', start);
-      specs.push_back(argument.substr(start, comma - start));
+      std::string spec = argument.substr(start, comma - start);
+      if (!spec.empty()) specs.push_back(spec);
       if (comma == std::string::npos) break;
     }
   }

@@ -81,10 +81,16 @@ void add_file_issues(Json& issues, const FileReport& file, const ReportPaths& pa
 
 // A wheel's own findings (wheel-tag), at the wheel.
 void add_release_issues(Json& issues, const ReleaseReport& release, const ReportPaths& paths) {
-  std::string absolute = absolute_path(release.path, paths);
-  Place place{below(absolute, paths.root).value_or(absolute), ""};
+  // The repository holds the outermost archive; a wheel inside one is named as its member.
+  size_t member = release.path.find("!/");
+  std::string absolute = absolute_path(release.path.substr(0, member), paths);
+  std::string inside = member == std::string::npos ? "" : release.path.substr(member + 2);
   for (const auto& finding : release.wheel_tag_findings) {
     if (finding.suppression >= 0) continue;
+    // What tells a wheel's findings apart across runs: what each is about, and its kind.
+    std::string about = finding.culprits.empty() ? "" : finding.culprits.front();
+    Place place{below(absolute, paths.root).value_or(absolute),
+                inside + "#" + about + "#" + finding.hint};
     std::string text = release.path + ": " + finding.message + " Fix: " + finding.hint;
     issues.push_back(issue(finding.rule, severity_of(finding.severity), text, place));
   }

@@ -123,7 +123,8 @@ std::string wheel_suite(const Report& report, SuiteCounts& total) {
   if (counts.tests == 0) return "";
   total.tests += counts.tests;
   total.failures += counts.failures;
-  return "  <testsuite" + attribute("name", "wheel-tag") +
+  // Not a target id (those have no spaces), so no target's suite shares the name.
+  return "  <testsuite" + attribute("name", "wheel names") +
          fmt::format(" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\">\n", counts.tests,
                      counts.failures) +
          cases + "  </testsuite>\n";

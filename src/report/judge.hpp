@@ -28,6 +28,12 @@ std::string release_family(const std::vector<const FileReport*>& files, const st
 // Per architecture, the worst of the files' tags in the release's family.
 std::vector<PolicyTagVerdict> release_policy_tags(const std::vector<const FileReport*>& files);
 bool is_wheel_name(const std::string& path);
+// The files of the wheel at `path` but those of a wheel nested in it.
+std::vector<const FileReport*> files_of_wheel(const std::string& path,
+                                              const std::vector<const FileReport*>& files);
+// The worst tag of `family` over the files; none when one of them has no policy of it.
+std::optional<PolicyTagVerdict> worst_tag(const std::vector<const FileReport*>& files,
+                                          const std::string& family, const std::string& arch);
 // The platform tags of a wheel's file name held against its files' standings and the release's
 // tags (`tags`, from release_policy_tags).
 std::vector<Finding> wheel_tag_findings(const std::string& path,

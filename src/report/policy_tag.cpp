@@ -167,6 +167,29 @@ std::string release_family(const std::vector<const FileReport*>& files, const st
   return kManylinux;
 }
 
+int priority_in(const PolicyTagVerdict& tag, const std::vector<PolicyStanding>& standings) {
+  for (const auto& standing : standings) {
+    if (standing.target_id == tag.target_id) return standing.priority;
+  }
+  return 0;  // linux_
+}
+
+std::optional<PolicyTagVerdict> worst_tag(const std::vector<const FileReport*>& files,
+                                          const std::string& family, const std::string& arch) {
+  std::optional<PolicyTagVerdict> worst;
+  int lowest = 0;
+  for (const FileReport* file : files) {
+    if (!file->policy_tag || file->policy_tag->architecture != arch) continue;
+    auto own = tag_in_family(file->policy_tag->standings, family, arch);
+    if (!own) return std::nullopt;
+    int priority = priority_in(*own, file->policy_tag->standings);
+    if (worst && priority >= lowest) continue;
+    worst = own;
+    lowest = priority;
+  }
+  return worst;
+}
+
 std::vector<PolicyTagVerdict> release_policy_tags(const std::vector<const FileReport*>& files) {
   std::vector<PolicyTagVerdict> tags;
   std::vector<int> priorities;
@@ -177,10 +200,7 @@ std::vector<PolicyTagVerdict> release_policy_tags(const std::vector<const FileRe
     // A glibc file in a musl release has no tag of its family: wheel-tag says so.
     auto own = tag_in_family(file->policy_tag->standings, family, arch);
     if (!own) continue;
-    int priority = 0;  // linux_
-    for (const auto& standing : file->policy_tag->standings) {
-      if (standing.target_id == own->target_id) priority = standing.priority;
-    }
+    int priority = priority_in(*own, file->policy_tag->standings);
     auto same_arch = [&](const PolicyTagVerdict& t) { return t.architecture == arch; };
     auto found = std::find_if(tags.begin(), tags.end(), same_arch);
     size_t at = static_cast<size_t>(found - tags.begin());
@@ -201,6 +221,17 @@ std::vector<PolicyTagVerdict> release_policy_tags(const std::vector<const FileRe
     }
   }
   return tags;
+}
+
+std::vector<const FileReport*> files_of_wheel(const std::string& path,
+                                              const std::vector<const FileReport*>& files) {
+  std::vector<const FileReport*> own;
+  for (const FileReport* file : files) {
+    const std::string& container = file->facts ? file->facts->container : std::string();
+    bool inner = ends_with(container, ".whl!/") && container != path + "!/";
+    if (!inner) own.push_back(file);
+  }
+  return own;
 }
 
 bool is_wheel_name(const std::string& path) {

@@ -162,10 +162,12 @@ ReleaseReport report_release(const std::string& path, const std::vector<const Fi
     release.targets.push_back(std::move(verdict));
   }
   for (const auto& [family, target] : oldest) release.oldest_per_family[family] = target->id;
-  release.policy_tags = release_policy_tags(files);
   release.wheel = is_wheel_name(path);
+  // A wheel's name speaks for its own files, not for those of a wheel inside it.
+  std::vector<const FileReport*> own = release.wheel ? files_of_wheel(path, files) : files;
+  release.policy_tags = release_policy_tags(own);
   if (release.wheel) {
-    release.wheel_tag_findings = wheel_tag_findings(path, files, release.policy_tags);
+    release.wheel_tag_findings = wheel_tag_findings(path, own, release.policy_tags);
     suppress(release.wheel_tag_findings, path, gate);
     release.fails_gate = std::any_of(release.wheel_tag_findings.begin(),
                                      release.wheel_tag_findings.end(), [&](const Finding& f) {

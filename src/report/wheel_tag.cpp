@@ -100,10 +100,12 @@ std::optional<std::vector<int>> pep600_version(const std::string& tag, const std
 // the files' libc and ask for no older a libc than their best tag.
 std::optional<Finding> unknown_tag_finding(const std::string& platform, const std::string& arch,
                                            const Wheel& wheel) {
-  const PolicyTagVerdict* best = wheel.tag_of(arch);
   std::string family = starts_with(platform, "musllinux") ? "musllinux" : "manylinux";
   std::string hint = "name the wheel by a policy its files pass (portcheck --list-targets @pypa)";
-  if (!best || best->family != family) {
+  // Files that link no libc have tags of both families: the one the name asks for counts.
+  std::optional<PolicyTagVerdict> worst = worst_tag(wheel.files, family, arch);
+  const PolicyTagVerdict* best = worst ? &*worst : nullptr;
+  if (!best) {
     return wheel_finding(
         Severity::fail,
         fmt::format("named {}, a {} tag, but its {} files link {}", platform, libc_word(family),

@@ -43,8 +43,8 @@ def check(name, warn_gate):
     report = json.load(open(f"{name}.json"))
     files = report["files"]
     suites = root.findall("testsuite")
-    wheel_suites = [s for s in suites if s.get("name") == "wheel-tag"]
-    suites = [s for s in suites if s.get("name") != "wheel-tag"]
+    wheel_suites = [s for s in suites if s.get("name") == "wheel names"]
+    suites = [s for s in suites if s.get("name") != "wheel names"]
     assert [s.get("name") for s in suites] == report["targets"], name
     totals = {"tests": 0, "failures": 0, "errors": 0}
     # The wheels' own check: one case per wheel, a failure where its name claims too much.

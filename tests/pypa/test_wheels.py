@@ -112,6 +112,7 @@ def check_names(portcheck, fixtures):
         ("mixed-1.0-cp311-cp311-manylinux_2_28_x86_64.whl", ["glibc-2.28", "musl-dynamic"], 2,
          "another libc"),
         ("repeat-1.0-cp311-cp311-manylinux1_x86_64.manylinux1_x86_64.whl", ["glibc-2.28"], 1, ""),
+        ("pep656-1.0-cp311-cp311-musllinux_1_3_x86_64.whl", ["libnolibc.so"], 0, ""),
     ]
     with tempfile.TemporaryDirectory() as tmp:
         work = pathlib.Path(tmp)
@@ -139,6 +140,41 @@ def check_names(portcheck, fixtures):
         if run.returncode != 0 or report["unused_suppressions"]:
             problems.append(f"suppressed wheel-tag: exit {run.returncode}, unused "
                             f"{report['unused_suppressions']}")
+        problems += check_nesting(portcheck, fixtures, work)
+    return problems
+
+
+def check_nesting(portcheck, fixtures, work):
+    """What is a wheel: an archive holding the file, not a name that reads '.whl!/'."""
+    problems = []
+    fake = work / "bang" / "fake-1.0-py3-none-any.whl!"
+    fake.mkdir(parents=True)
+    shutil.copy(fixtures / "glibc-2.28", fake / "x.so")
+    code, report = report_of(portcheck, work / "bang", "-t", "debian-12")
+    if code != 0 or any(r.get("wheel_tag") for r in report["releases"]):
+        problems.append(f"a directory named *.whl!: exit {code}, releases "
+                        f"{[r['path'] for r in report['releases']]}")
+    inner = fixtures / "wheels" / "mistagged-1.0-cp311-cp311-manylinux2014_x86_64.whl"
+    outer = make_wheel(work, "outer-1.0-cp311-cp311-manylinux2014_x86_64.whl", fixtures,
+                       "glibc-2.17", "wheels/" + inner.name)
+    _, report = report_of(portcheck, outer, "-t", "debian-12")
+    by_path = {r["path"]: r for r in report["releases"]}
+    outer_fails = wheel_fails(report, outer)
+    if outer_fails != [] or len(report["releases"]) != 2 or \
+            [t["tag"] for t in by_path[str(outer)]["policy_tags"]] != ["manylinux_2_17_x86_64"]:
+        problems.append(f"a wheel in a wheel: outer fails {outer_fails}, releases {list(by_path)}")
+    code, report = report_of(portcheck, work / "dist", "-t", "debian-12",
+                             str(work / "dist" / inner.name))
+    if len(report["releases"]) != 2 or report["summary"]["releases_failed"] != 1:
+        problems.append(f"a wheel named and in its directory: releases "
+                        f"{[r['path'] for r in report['releases']]}, "
+                        f"{report['summary']['releases_failed']} failed")
+    mixed = work / "mixed-1.0-cp311-cp311-manylinux_2_28_x86_64.whl"
+    run = subprocess.run([portcheck, "--no-config", "--format", "gitlab", "-t", "debian-12",
+                          str(mixed)], capture_output=True, text=True)
+    prints = [i["fingerprint"] for i in json.loads(run.stdout) if i["check_name"] == "wheel-tag"]
+    if len(prints) != 2 or len(set(prints)) != 2:
+        problems.append(f"gitlab: wheel-tag fingerprints {prints}, expected two distinct")
     return problems
 
 
