@@ -167,8 +167,6 @@ FileReport report_file(Result<Facts> analysed, const std::vector<const Target*>&
 // per architecture and its file name's platform tags checked against them.
 ReleaseReport report_release(const std::string& path, const std::vector<const FileReport*>& files,
                              const std::vector<const Target*>& targets, const Gate& gate = {});
-// The PyPA policies of the table that list `architecture` for the file's libc, best first.
-std::vector<const Target*> tag_policies(const BaselineTable& table, const Facts& facts);
 // The dependency tree of a reported file, with each library's standing on the targets.
 // Each bundled library's own dependencies appear under its first appearance only.
 std::vector<DependencyNode> dependency_tree(const FileReport& file, const ReleaseIndex& release);

@@ -1,7 +1,8 @@
 #include "targets.hpp"
 
-#include <algorithm>
 #include <set>
+
+#include "portcheck/strings.hpp"
 
 namespace portcheck::cli {
 namespace {
@@ -21,9 +22,7 @@ bool in_group(const Target& target, const std::string& group, const std::string&
 bool named(const Target& target, const std::string& name) {
   if (target.id == name) return true;
   if (!target.policy) return false;
-  const auto& aliases = target.policy->aliases;
-  return target.policy->tag == name ||
-         std::find(aliases.begin(), aliases.end(), name) != aliases.end();
+  return target.policy->tag == name || contains(target.policy->aliases, name);
 }
 
 std::string valid_choices(const BaselineTable& table) {

@@ -20,11 +20,6 @@ void suppress(std::vector<Finding>& findings, const std::string& path, const Gat
 std::optional<PolicyTagVerdict> policy_tag_of(const FileReport& file, const BaselineTable& table,
                                               const Gate& gate,
                                               const std::vector<const Facts*>& loads);
-// The best tag among the standings of one family; none when the family has no standing.
-std::optional<PolicyTagVerdict> tag_in_family(const std::vector<PolicyStanding>& standings,
-                                              const std::string& family, const std::string& arch);
-// The family a release's files of `arch` are tagged by: musllinux when one of them is musl.
-std::string release_family(const std::vector<const FileReport*>& files, const std::string& arch);
 // Per architecture, the worst of the files' tags in the release's family.
 std::vector<PolicyTagVerdict> release_policy_tags(const std::vector<const FileReport*>& files);
 bool is_wheel_name(const std::string& path);

@@ -6,6 +6,7 @@
 // other rules can break that order (a kernel only some policies name): the tag stays the last
 // policy passed before a failure, never one above a policy the file fails.
 #include <algorithm>
+#include <map>
 
 #include "judge.hpp"
 #include "portcheck/strings.hpp"
@@ -86,8 +87,8 @@ const char* kMuslNote =
     "a musl file does not record the musl release it was built for: auditwheel gives the older "
     "tag only when it runs on that musl release, so build and repair the wheel there to claim it";
 
-}  // namespace
-
+// The PyPA policies of the table that list the file's architecture for its libc, best first
+// (both families, manylinux first, for a file that links no libc).
 std::vector<const Target*> tag_policies(const BaselineTable& table, const Facts& facts) {
   std::string arch = distro_architecture(facts.elf.machine);
   std::vector<const Target*> out;
@@ -97,7 +98,7 @@ std::vector<const Target*> tag_policies(const BaselineTable& table, const Facts&
     for (const auto& target : table.targets) {
       const auto& archs = target.architectures;
       if (!target.policy || target.family != family) continue;
-      if (std::find(archs.begin(), archs.end(), arch) != archs.end()) out.push_back(&target);
+      if (contains(archs, arch)) out.push_back(&target);
     }
     std::stable_sort(
         out.begin() + static_cast<std::ptrdiff_t>(first), out.end(),
@@ -106,6 +107,7 @@ std::vector<const Target*> tag_policies(const BaselineTable& table, const Facts&
   return out;
 }
 
+// The best tag among the standings of one family; none when the family has no standing.
 std::optional<PolicyTagVerdict> tag_in_family(const std::vector<PolicyStanding>& standings,
                                               const std::string& family, const std::string& arch) {
   std::vector<size_t> members = of_family(standings, family);
@@ -132,31 +134,7 @@ std::optional<PolicyTagVerdict> tag_in_family(const std::vector<PolicyStanding>&
   return out;
 }
 
-std::optional<PolicyTagVerdict> policy_tag_of(const FileReport& file, const BaselineTable& table,
-                                              const Gate& gate,
-                                              const std::vector<const Facts*>& loads) {
-  if (!file.facts) return std::nullopt;
-  const Facts& facts = *file.facts;
-  std::string arch = distro_architecture(facts.elf.machine);
-  std::vector<PolicyStanding> standings;
-  std::vector<size_t> used;
-  for (const Target* policy : tag_policies(table, facts)) {
-    auto same = [&](const TargetVerdict& v) { return v.target_id == policy->id; };
-    auto known = std::find_if(file.targets.begin(), file.targets.end(), same);
-    TargetVerdict verdict =
-        known != file.targets.end() ? *known : verdict_on(facts, *policy, table, gate, loads);
-    note_suppressions(verdict, used);
-    standings.push_back(standing_of(*policy, arch, verdict));
-  }
-  auto out = tag_in_family(standings, own_family(facts), arch);
-  if (!out) return std::nullopt;
-  out->standings = std::move(standings);
-  std::sort(used.begin(), used.end());
-  used.erase(std::unique(used.begin(), used.end()), used.end());
-  out->suppressions_used = std::move(used);
-  return out;
-}
-
+// The family a release's files of `arch` are tagged by: musllinux when one of them is musl.
 std::string release_family(const std::vector<const FileReport*>& files, const std::string& arch) {
   for (const FileReport* file : files) {
     if (file->policy_tag && file->policy_tag->architecture == arch &&
@@ -174,51 +152,86 @@ int priority_in(const PolicyTagVerdict& tag, const std::vector<PolicyStanding>& 
   return 0;  // linux_
 }
 
-std::optional<PolicyTagVerdict> worst_tag(const std::vector<const FileReport*>& files,
-                                          const std::string& family, const std::string& arch) {
+// The worst tag of `family` among the files of `arch`, with every file whose tag it is and
+// their blockers; none when no file has one. A file with no policy of the family is left out
+// when `skip_others`, and makes the answer none otherwise.
+std::optional<PolicyTagVerdict> merged_tag(const std::vector<const FileReport*>& files,
+                                           const std::string& family, const std::string& arch,
+                                           bool skip_others) {
   std::optional<PolicyTagVerdict> worst;
   int lowest = 0;
   for (const FileReport* file : files) {
     if (!file->policy_tag || file->policy_tag->architecture != arch) continue;
     auto own = tag_in_family(file->policy_tag->standings, family, arch);
-    if (!own) return std::nullopt;
+    if (!own) {
+      if (skip_others) continue;
+      return std::nullopt;
+    }
     int priority = priority_in(*own, file->policy_tag->standings);
-    if (worst && priority >= lowest) continue;
-    worst = own;
-    lowest = priority;
+    if (worst && priority > lowest) continue;
+    if (!worst || priority < lowest) {
+      worst = *own;
+      worst->next_blockers.clear();
+      lowest = priority;
+    }
+    worst->held_back_by.push_back(file->path);
+    for (const auto& blocker : own->next_blockers) {
+      worst->next_blockers.push_back(file->path + ": " + blocker);
+    }
   }
   return worst;
 }
 
+}  // namespace
+
+std::optional<PolicyTagVerdict> policy_tag_of(const FileReport& file, const BaselineTable& table,
+                                              const Gate& gate,
+                                              const std::vector<const Facts*>& loads) {
+  if (!file.facts) return std::nullopt;
+  const Facts& facts = *file.facts;
+  std::string arch = distro_architecture(facts.elf.machine);
+  std::vector<PolicyStanding> standings;
+  std::vector<size_t> used;
+  for (const Target* policy : tag_policies(table, facts)) {
+    auto same = [&](const TargetVerdict& v) { return v.target_id == policy->id; };
+    auto known = std::find_if(file.targets.begin(), file.targets.end(), same);
+    // A selected target's verdict is there already; the others are judged here.
+    std::optional<TargetVerdict> judged;
+    if (known == file.targets.end()) judged = verdict_on(facts, *policy, table, gate, loads);
+    const TargetVerdict& verdict = judged ? *judged : *known;
+    note_suppressions(verdict, used);
+    standings.push_back(standing_of(*policy, arch, verdict));
+  }
+  auto out = tag_in_family(standings, own_family(facts), arch);
+  if (!out) return std::nullopt;
+  out->standings = std::move(standings);
+  std::sort(used.begin(), used.end());
+  used.erase(std::unique(used.begin(), used.end()), used.end());
+  out->suppressions_used = std::move(used);
+  return out;
+}
+
+std::optional<PolicyTagVerdict> worst_tag(const std::vector<const FileReport*>& files,
+                                          const std::string& family, const std::string& arch) {
+  return merged_tag(files, family, arch, false);
+}
+
 std::vector<PolicyTagVerdict> release_policy_tags(const std::vector<const FileReport*>& files) {
-  std::vector<PolicyTagVerdict> tags;
-  std::vector<int> priorities;
+  // Each architecture's family, worked out once; the architectures in the order of the first
+  // file with a tag of that family. A glibc file in a musl release has none: wheel-tag says so.
+  std::map<std::string, std::string> families;
+  std::vector<std::string> archs;
   for (const FileReport* file : files) {
     if (!file->policy_tag) continue;
     const std::string& arch = file->policy_tag->architecture;
-    std::string family = release_family(files, arch);
-    // A glibc file in a musl release has no tag of its family: wheel-tag says so.
-    auto own = tag_in_family(file->policy_tag->standings, family, arch);
-    if (!own) continue;
-    int priority = priority_in(*own, file->policy_tag->standings);
-    auto same_arch = [&](const PolicyTagVerdict& t) { return t.architecture == arch; };
-    auto found = std::find_if(tags.begin(), tags.end(), same_arch);
-    size_t at = static_cast<size_t>(found - tags.begin());
-    if (found == tags.end()) {
-      tags.push_back(*own);
-      priorities.push_back(priority);
-      tags[at].next_blockers.clear();
-    } else if (priority < priorities[at]) {
-      tags[at] = *own;
-      priorities[at] = priority;
-      tags[at].next_blockers.clear();
-    } else if (priority > priorities[at]) {
-      continue;
-    }
-    tags[at].held_back_by.push_back(file->path);
-    for (const auto& blocker : own->next_blockers) {
-      tags[at].next_blockers.push_back(file->path + ": " + blocker);
-    }
+    auto known = families.find(arch);
+    if (known == families.end()) known = families.emplace(arch, release_family(files, arch)).first;
+    bool tagged = tag_in_family(file->policy_tag->standings, known->second, arch).has_value();
+    if (tagged && !contains(archs, arch)) archs.push_back(arch);
+  }
+  std::vector<PolicyTagVerdict> tags;
+  for (const auto& arch : archs) {
+    if (auto tag = merged_tag(files, families[arch], arch, true)) tags.push_back(std::move(*tag));
   }
   return tags;
 }

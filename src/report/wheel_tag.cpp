@@ -21,8 +21,7 @@ const std::vector<std::string> kArchitectures{
 
 std::string base_name_of(std::string path) {
   while (path.size() > 1 && path.back() == '/') path.pop_back();
-  size_t slash = path.find_last_of('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
+  return file_name(path);
 }
 
 std::vector<std::string> split(const std::string& text, char separator) {
@@ -68,7 +67,7 @@ struct Wheel {
     std::vector<std::string> archs;
     for (const FileReport* file : files) {
       const std::string& arch = file->policy_tag->architecture;
-      if (std::find(archs.begin(), archs.end(), arch) == archs.end()) archs.push_back(arch);
+      if (!contains(archs, arch)) archs.push_back(arch);
     }
     return short_list(archs, 4);
   }
@@ -76,8 +75,7 @@ struct Wheel {
 
 const PolicyStanding* standing_named(const FileReport& file, const std::string& platform) {
   for (const auto& standing : file.policy_tag->standings) {
-    const auto& names = standing.names;
-    if (std::find(names.begin(), names.end(), platform) != names.end()) return &standing;
+    if (contains(standing.names, platform)) return &standing;
   }
   return nullptr;
 }
@@ -219,11 +217,14 @@ std::optional<Finding> unnamed_architectures(const std::vector<std::string>& pla
 
 // glibc and musl files of one architecture: no system loads both.
 std::optional<Finding> mixed_libc(const Wheel& wheel) {
+  std::vector<std::string> musl_archs;  // the release family of each, worked out once
+  for (const auto& tag : wheel.tags) {
+    if (tag.family == "musllinux") musl_archs.push_back(tag.architecture);
+  }
   std::vector<std::string> glibc;
   for (const FileReport* file : wheel.files) {
-    const std::string& arch = file->policy_tag->architecture;
-    if (file->facts->libc == LibcFlavour::glibc && release_family(wheel.files, arch) == "musllinux")
-      glibc.push_back(file->path);
+    bool musl_arch = contains(musl_archs, file->policy_tag->architecture);
+    if (file->facts->libc == LibcFlavour::glibc && musl_arch) glibc.push_back(file->path);
   }
   if (glibc.empty()) return std::nullopt;
   return wheel_finding(Severity::fail,
@@ -252,9 +253,7 @@ std::vector<Finding> wheel_tag_findings(const std::string& path,
   }
   std::vector<std::string> platforms;
   for (const auto& platform : split(parts.back(), '.')) {
-    if (std::find(platforms.begin(), platforms.end(), platform) == platforms.end()) {
-      platforms.push_back(platform);
-    }
+    if (!contains(platforms, platform)) platforms.push_back(platform);
   }
   std::vector<Finding> out = platform_findings(platforms, wheel);
   if (auto finding = unnamed_architectures(platforms, wheel)) out.push_back(*finding);

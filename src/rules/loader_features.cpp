@@ -9,7 +9,6 @@
 namespace portcheck::rules {
 namespace {
 
-const std::vector<int> kRelrGlibc{2, 36};         // glibc 2.36 NEWS: DT_RELR support
 const std::vector<int> kRelrMusl{1, 2, 4};        // musl 1.2.4 WHATSNEW: DT_RELR support
 const std::vector<int> kNoExecStackGlibc{2, 41};  // glibc 2.41 NEWS: dlopen refuses exec stacks
 

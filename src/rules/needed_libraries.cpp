@@ -28,7 +28,7 @@ const AbsentLibrary* absence_of(const Target& target, const std::string& soname)
 // Sonames the C library itself answers, which a table need not list one by one.
 bool provided_by_libc(const Target& target, const std::string& soname) {
   if (is_musl_target(target)) return soname == "libc.so" || soname.rfind("libc.musl-", 0) == 0;
-  return soname.rfind("ld-linux", 0) == 0 || soname.rfind("ld64.so", 0) == 0;
+  return is_glibc_loader(soname);
 }
 
 // The file's first RUNPATH (else RPATH) entry relative to its own directory: the file expects

@@ -13,21 +13,14 @@
 namespace portcheck::rules {
 namespace {
 
-// auditwheel leaves the program interpreter's versions out (ld-linux*, ld64.so.1, ld64.so.2).
-bool is_loader(const std::string& soname) {
-  return soname.find("ld-linux") != std::string::npos || soname == "ld64.so.1" ||
-         soname == "ld64.so.2";
-}
-
 // A need the family rules of symbol_versions.cpp refuse on this target already.
 bool refused_elsewhere(const Facts& facts, const Target& target, const std::string& name) {
   if (name == "GLIBC_PRIVATE") return true;
   SymbolVersion version = parse_symbol_version(name);
   if (version.family == "GLIBC" && !version.numbered() && name != "GLIBC_ABI_DT_RELR") return true;
   static const std::vector<std::string> families{"GLIBC", "GLIBCXX", "CXXABI", "GCC"};
-  if (std::find(families.begin(), families.end(), version.family) == families.end()) return false;
-  std::vector<int> numbers =
-      name == "GLIBC_ABI_DT_RELR" ? std::vector<int>{2, 36} : version.numbers;
+  if (!contains(families, version.family)) return false;
+  std::vector<int> numbers = name == "GLIBC_ABI_DT_RELR" ? kRelrGlibc : version.numbers;
   auto limit = target_max(facts, target, version.family);
   return limit && !numbers.empty() && compare_numbers(numbers, *limit) > 0;
 }
@@ -41,18 +34,16 @@ Unlisted unlisted_versions(const Facts& facts, const Target& target,
                            const std::map<std::string, std::vector<std::string>>& sets) {
   Unlisted found;
   for (const auto& library : facts.elf.version_needs) {
-    if (is_loader(library.library)) continue;
+    // auditwheel leaves the program interpreter's own versions out.
+    if (is_glibc_loader(library.library)) continue;
     for (const auto& need : library.versions) {
       size_t cut = need.name.find('_');
       auto set = sets.find(need.name.substr(0, cut));
       if (set == sets.end()) continue;
       std::string number = cut == std::string::npos ? "" : need.name.substr(cut + 1);
-      const auto& listed = set->second;
-      if (std::find(listed.begin(), listed.end(), number) != listed.end()) continue;
-      if (refused_elsewhere(facts, target, need.name)) continue;
-      auto& versions = found.versions;
-      if (std::find(versions.begin(), versions.end(), need.name) != versions.end()) continue;
-      versions.push_back(need.name);
+      if (contains(set->second, number) || refused_elsewhere(facts, target, need.name)) continue;
+      if (contains(found.versions, need.name)) continue;
+      found.versions.push_back(need.name);
       found.all_weak &= need.weak;
     }
   }

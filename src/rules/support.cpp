@@ -14,6 +14,12 @@ std::optional<std::vector<int>> target_max(const Facts& facts, const Target& tar
 }
 
 bool is_glibc_target(const Target& target) { return target.libc_flavour == "glibc"; }
+
+const std::vector<int> kRelrGlibc{2, 36};
+
+bool is_glibc_loader(const std::string& soname) {
+  return starts_with(soname, "ld-linux") || starts_with(soname, "ld64.so");
+}
 bool is_musl_target(const Target& target) { return target.libc_flavour == "musl"; }
 
 bool wrong_libc(const Facts& facts, const Target& target) {

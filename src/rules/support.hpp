@@ -15,6 +15,11 @@ namespace portcheck::rules {
 std::optional<std::vector<int>> target_max(const Facts& facts, const Target& target,
                                            const std::string& family);
 bool is_glibc_target(const Target& target);
+// The glibc release that first applies DT_RELR (glibc 2.36 NEWS), and that GLIBC_ABI_DT_RELR,
+// the version name the linker adds for it, stands for.
+extern const std::vector<int> kRelrGlibc;
+// ld-linux*.so.N and ld64.so.N: glibc's program interpreter, which the C library answers for.
+bool is_glibc_loader(const std::string& soname);
 bool is_musl_target(const Target& target);
 // A glibc program on a musl target or the reverse: the libc-flavour rule's case.
 bool wrong_libc(const Facts& facts, const Target& target);

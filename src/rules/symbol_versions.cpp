@@ -17,9 +17,6 @@ struct TooNew {
   bool all_weak = true;
 };
 
-// glibc 2.36 added DT_RELR, and the linker marks its use with this version name.
-const std::vector<int> kRelrGlibc{2, 36};
-
 // glibc's loader (elf/dl-version.c) forgives a missing version only when the need carries
 // VER_FLG_WEAK; weak symbol references do not help, the version check comes first.
 bool optional_need(const VersionNeed& need) { return need.weak; }
