@@ -271,7 +271,17 @@ std::string json_for_log(std::string_view dumped) {
   std::string out;
   out.reserve(dumped.size());
   char32_t c = 0;
+  // ASCII other than DEL and `[` stays as it is: copied a run at a time, not decoded.
+  auto plain = [](char byte) {
+    auto value = static_cast<unsigned char>(byte);
+    return value < 0x7f && byte != '[';
+  };
   for (size_t at = 0; at < dumped.size();) {
+    size_t run = at;
+    while (run < dumped.size() && plain(dumped[run])) ++run;
+    out.append(dumped, at, run - at);
+    at = run;
+    if (at == dumped.size()) break;
     size_t length = utf8_sequence(dumped, at, c);
     if (length == 0) {  // not from a JSON library; left as is for its reader to reject
       length = 1;

@@ -1,6 +1,8 @@
 // The JSON contract (docs/json.md, docs/portcheck.schema.json). Fields may be added; none may be
 // renamed. ordered_json keeps libraries in NEEDED order and keys in the documented order.
 #include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
 
 #include "json_dump.hpp"
 #include "portcheck/render.hpp"
@@ -223,31 +225,65 @@ Json file_json(const FileReport& file) {
   return out;
 }
 
+// The report's top-level object in the layout of dump_escaped, written member by member and its
+// files one at a time: the JSON tree of a whole report is never held (for a release of 8,000
+// small files that tree took 2.6 GB, ten times the report it was made from). Keys are ours, and
+// plain.
+class JsonObjectText {
+ public:
+  void member(std::string_view key, Json value) {
+    open(key);
+    text_ += dump_escaped_at(std::move(value), 1);
+  }
+  template <typename Items, typename ToJson>
+  void array_member(std::string_view key, const Items& items, ToJson to_json) {
+    open(key);
+    if (items.empty()) {
+      text_ += "[]";
+      return;
+    }
+    text_ += "[";
+    const char* separator = "\n    ";
+    for (const auto& item : items) {
+      text_ += separator;
+      text_ += dump_escaped_at(to_json(item), 2);
+      separator = ",\n    ";
+    }
+    text_ += "\n  ]";
+  }
+  std::string close() { return std::move(text_) + "\n}\n"; }
+
+ private:
+  void open(std::string_view key) {
+    text_ += text_.empty() ? "{\n  \"" : ",\n  \"";
+    text_ += key;
+    text_ += "\": ";
+  }
+  std::string text_;
+};
+
 }  // namespace
 
 std::string render_json(const Report& report) {
-  Json files = Json::array();
-  for (const auto& file : report.files) files.push_back(file_json(file));
   const RunSummary& run = report.summary;
-  Json out{{"schema_version", 1},
-           {"portcheck_version", report.portcheck_version},
-           {"table_date", report.table_date},
-           {"targets", report.selected_targets},
-           {"files", files},
-           {"releases", releases_json(report.releases)},
-           {"notices", report.notices},
-           {"unused_suppressions", suppressions_json(report.unused_suppressions)},
-           {"summary",
-            {{"files", run.files},
-             {"passed", run.passed},
-             {"failed", run.failed},
-             {"errors", run.errors},
-             {"releases_failed", run.releases_failed},
-             {"skipped", report.skipped},
-             {"excluded", report.excluded},
-             {"symlink_loops", report.symlink_loops}}}};
-  // Symbol names and paths are bytes from the file, not always UTF-8.
-  return dump_escaped(std::move(out));
+  JsonObjectText out;
+  out.member("schema_version", 1);
+  out.member("portcheck_version", report.portcheck_version);
+  out.member("table_date", report.table_date);
+  out.member("targets", report.selected_targets);
+  out.array_member("files", report.files, file_json);
+  out.member("releases", releases_json(report.releases));
+  out.member("notices", report.notices);
+  out.member("unused_suppressions", suppressions_json(report.unused_suppressions));
+  out.member("summary", {{"files", run.files},
+                         {"passed", run.passed},
+                         {"failed", run.failed},
+                         {"errors", run.errors},
+                         {"releases_failed", run.releases_failed},
+                         {"skipped", report.skipped},
+                         {"excluded", report.excluded},
+                         {"symlink_loops", report.symlink_loops}});
+  return out.close();
 }
 
 }  // namespace portcheck

@@ -33,10 +33,24 @@ void escape_strings(Json& value) {
 
 }  // namespace
 
-std::string dump_escaped(Json document) {
-  escape_strings(document);
+std::string dump_escaped(Json document) { return dump_escaped_at(std::move(document), 0) + "\n"; }
+
+std::string dump_escaped_at(Json value, int depth) {
+  escape_strings(value);
   // After escape_json every string is UTF-8; `replace` only guards against a bug here.
-  return json_for_log(document.dump(2, ' ', false, Json::error_handler_t::replace)) + "\n";
+  std::string dumped = value.dump(2, ' ', false, Json::error_handler_t::replace);
+  if (depth > 0) {
+    // A dumped string holds no raw newline (JSON escapes it): each one starts a line of layout.
+    std::string nested;
+    nested.reserve(dumped.size() + dumped.size() / 8);
+    const std::string indent(static_cast<size_t>(2 * depth), ' ');
+    for (char c : dumped) {
+      nested += c;
+      if (c == '\n') nested += indent;
+    }
+    dumped = std::move(nested);
+  }
+  return json_for_log(dumped);
 }
 
 }  // namespace portcheck
