@@ -78,10 +78,31 @@ row "portcheck (default jobs)" c.portcheck; row "readelf loop" c.readelf
 echo "  portcheck / readelf loop: $(ratio c.portcheck c.readelf) (target <= 0.5)"
 biggest=$(xargs -a "$work/libs" stat -c '%s %n' | sort -rn | head -1 | cut -d' ' -f2-)
 time_cmd c.biggest "$lief_parse" "$biggest"
-for jobs in 1 4; do
+for jobs in 1 2 "$(nproc)"; do
+  [ -e "$work/c.j$jobs" ] && continue  # all cores may be 2
   time_cmd "c.j$jobs" xargs -a "$work/libs" "$portcheck" --format json -t @supported -j "$jobs"
   row "portcheck --jobs $jobs" "c.j$jobs"
 done
+echo "  speed-up, --jobs 2 over --jobs 1: $(ratio c.j1 c.j2) (target >= 1.8);" \
+  "--jobs $(nproc): $(ratio c.j1 "c.j$(nproc)")"
+# auditwheel's library analysis, lazy as `auditwheel show` reads a wheel's files (elf_file_filter,
+# DT_NEEDED and the versioned symbols of each, with pyelftools, in one process), when
+# AUDITWHEEL_SRC names a checkout of pypa/auditwheel and python3-pyelftools is installed.
+if [ -n "${AUDITWHEEL_SRC:-}" ] && /usr/bin/python3 -c 'import elftools' 2>/dev/null; then
+  cat >"$work/auditwheel_peer.py" <<'PY'
+import sys
+from pathlib import Path
+from auditwheel.elfutils import elf_file_filter, elf_find_versioned_symbols, elf_read_dt_needed
+for path, elf in elf_file_filter(Path(p) for p in open(sys.argv[1]).read().split()):
+    elf_read_dt_needed(path)
+    list(elf_find_versioned_symbols(elf))
+PY
+  time_cmd c.auditwheel env PYTHONPATH="$AUDITWHEEL_SRC/src" /usr/bin/python3 "$work/auditwheel_peer.py" "$work/libs"
+  row "auditwheel analysis (lazy)" c.auditwheel
+  echo "  portcheck / auditwheel: $(ratio c.portcheck c.auditwheel) (target <= 0.7)"
+else
+  echo "  (auditwheel peer skipped: set AUDITWHEEL_SRC to a checkout and install python3-pyelftools)"
+fi
 size_mb=$(( $(stat -c %s "$biggest") / 1048576 ))
 row "bare LIEF on the largest, $size_mb MB" c.biggest
 echo "  peak RSS target: 1.5 x $size_mb MB + 64 MB = $(( size_mb * 3 / 2 + 64 )) MB"
@@ -98,19 +119,50 @@ for file in "$hundred" "$largest" "$typical"; do
   echo "  $file: $("$marker_scan" "$file")"
 done
 
-# (f) A release of many small files in one archive: the cost per file must not grow with the
-# size of the release. The peer is what a script would do: unpack, then readelf every file.
+# (f) A release of many small files, as a directory and as one .tar.gz: the cost per file must
+# not grow with the size of the release, nor the memory beyond the files' own. The peer is what a
+# script would do: unpack, then readelf every file.
 small=$(find /usr/bin -xdev -type f -size -40k 2>/dev/null | sort |
   while read -r f; do head -c4 "$f" | grep -q ELF && { echo "$f"; break; }; done)
-echo; echo "(f) releases of N copies of $small ($(stat -c %s "$small") bytes) in one .tar.gz"
-for count in 2000 4000 8000; do
+echo; echo "(f) releases of N copies of $small ($(stat -c %s "$small") bytes)"
+counts=${PORTCHECK_BENCH_COUNTS:-1000 10000 50000}
+for count in $counts; do
   rm -rf "$work/rel" "$work/unpacked"; mkdir -p "$work/rel/bin" "$work/unpacked"
   for i in $(seq "$count"); do cp "$small" "$work/rel/bin/tool$i"; done
   tar -czf "$work/rel-$count.tar.gz" -C "$work" rel
-  time_cmd "f.$count.portcheck" "$portcheck" --format json -t @supported "$work/rel-$count.tar.gz"
+  time_cmd "f.$count.dir" "$portcheck" --format json -t @supported "$work/rel"
+  time_cmd "f.$count.tar" "$portcheck" --format json -t @supported "$work/rel-$count.tar.gz"
   time_cmd "f.$count.peer" sh -c "tar -xzf '$work/rel-$count.tar.gz' -C '$work/unpacked' &&
     find '$work/unpacked' -type f -exec readelf -W -V -d -l {} + > /dev/null"
-  row "portcheck, $count files" "f.$count.portcheck"; row "tar -xzf + readelf, $count files" "f.$count.peer"
-  awk -v s="$(secs "f.$count.portcheck")" -v n="$count" \
-    'BEGIN { printf "  portcheck per 1,000 files: %.3f s\n", s * 1000 / n }'
+  row "portcheck, directory of $count" "f.$count.dir"; row "portcheck, .tar.gz of $count" "f.$count.tar"
+  row "tar -xzf + readelf, $count files" "f.$count.peer"
 done
+first=${counts%% *}
+for kind in dir tar; do
+  echo "  $kind: ms per file, and KB of peak RSS per file beyond the $first-file release's:"
+  for count in $counts; do
+    awk -v s="$(secs "f.$count.$kind")" -v n="$count" -v m="$(cut -d' ' -f2 < "$work/f.$count.$kind")" \
+      -v m0="$(cut -d' ' -f2 < "$work/f.$first.$kind")" -v n0="$first" \
+      'BEGIN { printf "    %6d files: %.3f ms/file, %s KB/file\n", n, s * 1000 / n,
+               n > n0 ? sprintf("%.0f", (m - m0) / (n - n0)) : "-" }'
+  done
+done
+echo "  (targets: ms per file within 1.5x from the smallest to the largest; a few KB per file)"
+
+# (g) The fixed cost of a run, and one process per file (find -exec, pre-commit) against a
+# readelf loop over the same files.
+tiny=$(find /usr/bin -xdev -type f -size -20k 2>/dev/null | sort |
+  while read -r f; do head -c4 "$f" | grep -q ELF && { echo "$f"; break; }; done)
+echo; echo "(g) start-up, and one process per file over (c)"
+for _ in $(seq 9); do
+  once g.version "$portcheck" --version
+  once g.tiny "$portcheck" --format json -t @supported "$tiny"
+  once g.lief "$lief_parse" "$tiny"
+  once g.readelf readelf -W -V -d -l "$tiny"
+done
+for name in version tiny lief readelf; do median "g.$name"; done
+row "portcheck --version" g.version; row "portcheck on $(basename "$tiny")" g.tiny
+row "bare LIEF parse of it" g.lief; row "readelf of it" g.readelf
+time_cmd g.loop sh -c "xargs -a '$work/libs' -n1 '$portcheck' --format json -t @supported"
+row "portcheck loop, one process per file" g.loop; row "readelf loop (from c)" c.readelf
+echo "  portcheck loop / readelf loop: $(ratio g.loop c.readelf) (target <= 1.5)"

@@ -1,8 +1,8 @@
 #include "portcheck/release.hpp"
 
 #include <algorithm>
-#include <map>
 #include <set>
+#include <unordered_map>
 
 namespace portcheck {
 namespace {
@@ -116,7 +116,9 @@ std::vector<std::string> library_search_dirs(const Facts& file) {
 
 void resolve_release(std::vector<Facts*>& files,
                      const std::vector<std::pair<std::string, std::string>>& aliases) {
-  std::map<std::string, const Facts*> by_path;
+  // Looked up for every NEEDED entry in every search directory: hashed, so that the cost per
+  // lookup does not grow with the release.
+  std::unordered_map<std::string, const Facts*> by_path;
   for (const Facts* file : files) by_path[normalize_path(file->path)] = file;
   std::vector<std::pair<std::string, std::string>> normalized;
   normalized.reserve(aliases.size());
