@@ -143,8 +143,8 @@ for kind in dir tar; do
   for count in $counts; do
     awk -v s="$(secs "f.$count.$kind")" -v n="$count" -v m="$(cut -d' ' -f2 < "$work/f.$count.$kind")" \
       -v m0="$(cut -d' ' -f2 < "$work/f.$first.$kind")" -v n0="$first" \
-      'BEGIN { printf "    %6d files: %.3f ms/file, %s KB/file\n", n, s * 1000 / n,
-               n > n0 ? sprintf("%.0f", (m - m0) / (n - n0)) : "-" }'
+      'BEGIN { growth = n > n0 ? sprintf("%.0f", (m - m0) / (n - n0)) : "-"
+               printf "    %6d files: %.3f ms/file, %s KB/file\n", n, s * 1000 / n, growth }'
   done
 done
 echo "  (targets: ms per file within 1.5x from the smallest to the largest; a few KB per file)"
