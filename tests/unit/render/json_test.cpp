@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "portcheck/derive.hpp"
+#include "portcheck/escape.hpp"
 #include "portcheck/render.hpp"
 
 using namespace portcheck;
@@ -77,4 +78,19 @@ TEST_CASE("the text headline names the newest glibc and its culprits", "[render]
   CHECK(text.find("gone: error: not found") != std::string::npos);
   CHECK(text.find("\x1b[") == std::string::npos);
   CHECK(render_text(sample_report(), TextStyle{true}).find("\x1b[") != std::string::npos);
+}
+
+// The report is written a member and a file at a time; its bytes must be those of the whole
+// document dumped at once (two-space indentation, then json_for_log), with and without files,
+// and with names that json_for_log rewrites (DEL, a hidden control, a CI command).
+TEST_CASE("the JSON report written piece by piece is laid out as one dump", "[render]") {
+  ElfFacts elf;
+  elf.needed = {std::string("lib\x7f\xe2\x80\xaeZ.so"), "##[group]x"};
+  Report hostile;
+  hostile.files.push_back(report_file(derive_facts("odd\x7f", elf), {}, BaselineTable{}, Gate{}));
+  for (const Report& report : {sample_report(), Report{}, hostile}) {
+    std::string text = render_json(report);
+    auto document = nlohmann::ordered_json::parse(text);
+    CHECK(text == json_for_log(document.dump(2)) + "\n");
+  }
 }
