@@ -1,12 +1,15 @@
-// Releases: the files found under one command-line argument (a directory, an archive, or a
-// single file with the libraries beside it). NEEDED entries are resolved within the release as
-// the dynamic loader would resolve them once the release is installed.
+// The release stage: the files found under one command-line argument (a directory, an archive,
+// or a single file with the libraries beside it; portcheck/analyse.hpp) make a release, and
+// NEEDED entries are resolved within it as the dynamic loader would resolve them once the
+// release is installed.
 #pragma once
 
+#include <map>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "portcheck/analyse.hpp"
 #include "portcheck/facts.hpp"
 
 namespace portcheck {
@@ -29,6 +32,10 @@ void resolve_release(std::vector<Facts*>& files,
 // loads stays linear in the size of the release.
 using ReleaseIndex = std::unordered_map<std::string, const Facts*>;
 ReleaseIndex index_release(const std::vector<const Facts*>& release_files);
+
+// Every analysed file and disk neighbour grouped by release, NEEDED resolved within each (the
+// files' `bundled`, aliases from the walk included); each release's index by path.
+std::map<std::string, ReleaseIndex> resolve_releases(AnalysedInputs& analysed);
 
 // The release libraries a file loads, directly or through other bundled libraries, in
 // breadth-first order.

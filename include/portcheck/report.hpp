@@ -158,6 +158,22 @@ enum ExitCode {
   exit_output_error = 4,  // the report could not be written, or memory ran out outside any input
 };
 
+// What a run asks of the report stage besides the files.
+struct ReportRequest {
+  std::vector<std::string> paths;      // as named on the command line: the releases to summarise
+  std::vector<const Target*> targets;  // selected, in table order
+  Gate gate;
+  bool tree = false;  // each file's dependency tree too
+  std::string portcheck_version;
+};
+
+// The report of a run: every file scored with the release libraries it loads, each directory
+// or archive (and each wheel inside one) summarised as a release, the run's summary, notices
+// and the suppressions that matched nothing.
+Report build_report(const AnalysedInputs& analysed,
+                    const std::map<std::string, ReleaseIndex>& releases, const BaselineTable& table,
+                    const ReportRequest& request);
+
 // Scores one analysed file against the selected targets (in table order). The findings of the
 // release libraries it loads (`loads`, from bundled_closure) count toward its verdicts.
 FileReport report_file(Result<Facts> analysed, const std::vector<const Target*>& targets,

@@ -12,16 +12,18 @@
 #include <thread>
 #include <vector>
 
+#include "portcheck/analyse.hpp"
+
 namespace portcheck::cli {
 
-class WorkerPool {
+class WorkerPool final : public Executor {
  public:
   // No more threads than a quarter of the address-space limit holds in stacks. Threads that
   // cannot be created (a limit on processes or memory) are done without: the pool runs on those
   // it got, or on the caller's thread.
   explicit WorkerPool(unsigned jobs, size_t memory_budget = SIZE_MAX);
   unsigned jobs() const { return jobs_; }  // worker threads actually running (1: none)
-  ~WorkerPool();
+  ~WorkerPool() override;
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
 
@@ -30,8 +32,8 @@ class WorkerPool {
   // 64 MB. So two large files never load at once, but small ones keep the other workers busy
   // next to a large one. Weights in flight also stay within `memory_budget`. A task over
   // budget still runs, alone.
-  void submit(std::function<void()> task, size_t weight = 0);
-  void wait();  // until every submitted task has finished
+  void submit(std::function<void()> task, size_t weight = 0) override;
+  void wait() override;  // until every submitted task has finished
 
  private:
   void work();

@@ -1,8 +1,8 @@
-#include "portcheck/release.hpp"
-
 #include <algorithm>
 #include <set>
 #include <unordered_map>
+
+#include "portcheck/release.hpp"
 
 namespace portcheck {
 namespace {
@@ -153,6 +153,22 @@ ReleaseIndex index_release(const std::vector<const Facts*>& release_files) {
   index.reserve(release_files.size());
   for (const Facts* file : release_files) index.emplace(file->path, file);
   return index;
+}
+
+std::map<std::string, ReleaseIndex> resolve_releases(AnalysedInputs& analysed) {
+  std::map<std::string, std::vector<Facts*>> releases;
+  for (auto& slot : analysed.files) {
+    if (auto* facts = std::get_if<Facts>(slot.get())) releases[facts->release].push_back(facts);
+  }
+  for (auto& facts : analysed.neighbours) releases[facts.release].push_back(&facts);
+  std::vector<std::pair<std::string, std::string>> aliases;
+  for (const auto& alias : analysed.stats.aliases) aliases.emplace_back(alias.alias, alias.target);
+  std::map<std::string, ReleaseIndex> indexes;
+  for (auto& [name, files] : releases) {
+    resolve_release(files, aliases);
+    indexes[name] = index_release({files.begin(), files.end()});
+  }
+  return indexes;
 }
 
 std::vector<const Facts*> bundled_closure(const Facts& file, const ReleaseIndex& release) {
