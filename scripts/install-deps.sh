@@ -11,7 +11,7 @@ build_packages=(
 test_packages=(
   catch2 binutils musl-tools gcc-aarch64-linux-gnu libc6-dev-arm64-cross file clang-format git
   python3-jsonschema zip groff-base clang libclang-rt-14-dev golang-go rustc python3-minimal
-  debootstrap libxml2-utils python3-yaml chromium lintian
+  debootstrap libxml2-utils python3-yaml chromium lintian rpm
 )
 
 want=("${build_packages[@]}")

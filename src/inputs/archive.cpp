@@ -24,16 +24,24 @@ using SupportFunction = int (*)(archive*);
 // are never used: they also enable lzop, lrzip, grzip, uudecode and the rest, which exist only
 // as external programs.
 constexpr SupportFunction kFilters[] = {
-    archive_read_support_filter_gzip, archive_read_support_filter_bzip2,
-    archive_read_support_filter_xz,   archive_read_support_filter_lzma,
-    archive_read_support_filter_zstd, archive_read_support_filter_lz4,
+    archive_read_support_filter_gzip,
+    archive_read_support_filter_bzip2,
+    archive_read_support_filter_xz,
+    archive_read_support_filter_lzma,
+    archive_read_support_filter_zstd,
+    archive_read_support_filter_lz4,
+    // An RPM package is its lead and headers before a compressed cpio payload: this filter
+    // steps over them, in-process, and the payload's own filter and cpio take it from there.
+    archive_read_support_filter_rpm,
 };
-// tar (and the pax and GNU variants it covers), zip for wheels, ar for .deb. Formats that read
-// other files from disk (mtree) or that no release uses are not enabled.
+// tar (and the pax and GNU variants it covers), zip for wheels, ar for .deb, cpio for the payload
+// of an RPM package. Formats that read other files from disk (mtree) or that no release uses are
+// not enabled.
 constexpr SupportFunction kFormats[] = {
     archive_read_support_format_tar,
     archive_read_support_format_zip,
     archive_read_support_format_ar,
+    archive_read_support_format_cpio,
 };
 
 // Which of kFilters run in-process, probed once on a reader that never opens anything.
@@ -218,7 +226,21 @@ void not_an_archive(const std::string& display, const ArchiveContext& context) {
                context);
 }
 
+// The rpm filter took the package's lead: whatever fails after it is damage, not another format.
+bool opened_as_rpm(archive* reader) {
+  for (int filter = 0; filter < archive_filter_count(reader); ++filter) {
+    if (archive_filter_code(reader, filter) == ARCHIVE_FILTER_RPM) return true;
+  }
+  return false;
+}
+
 void open_failed(archive* reader, const std::string& display, const ArchiveContext& context) {
+  if (archive_errno(reader) == kFileFormatErrno && opened_as_rpm(reader)) {
+    return report_error(display,
+                        "an RPM package whose headers are cut short or whose payload is not a "
+                        "cpio archive in gzip, bzip2, xz, lzma, zstd or lz4",
+                        context);
+  }
   if (archive_errno(reader) == kFileFormatErrno) return not_an_archive(display, context);
   report_error(display, why_failed(reader, "cannot be opened"), context);
 }

@@ -306,8 +306,8 @@ const nlohmann::json& file_named(const nlohmann::json& json, const std::string& 
 }  // namespace
 
 TEST_CASE("a release: the bundled library's needs count, and it is not missing", "[cli]") {
-  for (const char* input :
-       {"release", "release.tar.gz", "release.zip", "release.deb", "nested.tar.gz"}) {
+  for (const char* input : {"release", "release.tar.gz", "release.zip", "release.deb",
+                            "release.rpm", "release-xz.rpm", "nested.tar.gz"}) {
     INFO(input);
     auto json = release_json(fixture(input));
     const auto& tool = file_named(json, "/bin/tool");
@@ -337,6 +337,33 @@ TEST_CASE("archive paths read archive!/member", "[cli]") {
   auto deb = release_json(fixture("release.deb"));
   std::string deb_path = file_named(deb, "/bin/tool")["path"];
   CHECK(deb_path.find("release.deb!/opt/fixture/bin/tool") != std::string::npos);
+  auto rpm = release_json(fixture("release.rpm"));
+  std::string rpm_path = file_named(rpm, "/bin/tool")["path"];
+  CHECK(rpm_path.find("release.rpm!/opt/fixture/bin/tool") != std::string::npos);
+}
+
+TEST_CASE("a damaged RPM package is an error entry and exit 3, wherever it is cut", "[cli]") {
+  namespace fs = std::filesystem;
+  std::ifstream whole(fixture("release.rpm"), std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(whole)), std::istreambuf_iterator<char>());
+  REQUIRE(bytes.size() > 8000);
+  fs::path cut =
+      fs::temp_directory_path() / ("portcheck-cut-" + std::to_string(::getpid()) + ".rpm");
+  // In the lead, in the signature header, in the main header; then the payload cut short.
+  for (size_t length : {size_t{90}, size_t{4000}, size_t{6000}}) {
+    INFO(length);
+    std::ofstream(cut, std::ios::binary) << bytes.substr(0, length);
+    auto result = portcheck("--format json " + shell_quote(cut.string()));
+    CHECK(result.exit_code == 3);
+    auto json = nlohmann::json::parse(result.out);
+    CHECK(json["files"].back()["error"].get<std::string>().find(
+              "corrupt archive: an RPM package whose headers are cut short") != std::string::npos);
+  }
+  fs::remove(cut);
+  auto result = portcheck("--format json " + shell_quote(fixture("release-broken.rpm")));
+  CHECK(result.exit_code == 3);
+  auto json = nlohmann::json::parse(result.out);
+  CHECK(json["files"].back()["error"] == "malformed: corrupt archive: Truncated zstd input");
 }
 
 TEST_CASE("a broken archive is an error entry and exit 3", "[cli]") {
