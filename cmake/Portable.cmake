@@ -4,7 +4,8 @@
 # (on by default in a portable build) glibc too. docs/install.md says what each build needs.
 #
 # Sets PORTCHECK_FMT (the fmt target to link) and defines portcheck_archive (libarchive, shared
-# or static with everything it needs) and portcheck_link_portable(TARGET).
+# or static with everything it needs), portcheck_squashfs (libsquashfs, likewise) and
+# portcheck_link_portable(TARGET).
 
 set(_portable_default OFF)
 if(CMAKE_BUILD_TYPE MATCHES "^(Release|RelWithDebInfo)$" AND NOT PORTCHECK_SANITIZE)
@@ -32,6 +33,26 @@ else()
   set(PORTCHECK_FMT fmt::fmt)
 endif()
 
+# The .a file of each library in LIBS (a pkg-config --static list) into OUT, but those of the C
+# library and those matching SKIP; USER (the library that links them) names the culprit when one
+# is missing.
+function(portcheck_static_paths out user libs skip)
+  set(paths "")
+  foreach(lib IN LISTS libs)
+    if(lib MATCHES "^(m|dl|rt|pthread|c)$" OR (skip AND lib MATCHES "^(${skip})$"))
+      continue()
+    endif()
+    find_library(PORTCHECK_STATIC_LIB_${lib} NAMES lib${lib}.a)
+    if(NOT PORTCHECK_STATIC_LIB_${lib})
+      message(FATAL_ERROR "portcheck: a portable build needs lib${lib}.a (${user} links it); "
+                          "install the -dev package that ships it (scripts/install-deps.sh "
+                          "lists them), or configure with -DPORTCHECK_PORTABLE=OFF")
+    endif()
+    list(APPEND paths ${PORTCHECK_STATIC_LIB_${lib}})
+  endforeach()
+  set(${out} ${paths} PARENT_SCOPE)
+endfunction()
+
 add_library(portcheck_archive INTERFACE)
 if(NOT (PORTCHECK_PORTABLE OR PORTCHECK_STATIC))
   find_package(LibArchive REQUIRED)
@@ -41,19 +62,7 @@ else()
   # file, except libxml2: src/portable/without_xar.cpp replaces the xar reader, its only user.
   find_package(PkgConfig REQUIRED)
   pkg_check_modules(PORTCHECK_ARCHIVE_PC REQUIRED libarchive)
-  set(_archive_paths "")
-  foreach(_lib IN LISTS PORTCHECK_ARCHIVE_PC_STATIC_LIBRARIES)
-    if(_lib MATCHES "^(m|dl|rt|pthread|c|xml2)$")
-      continue()  # part of the C library, or left out with the xar reader
-    endif()
-    find_library(PORTCHECK_STATIC_LIB_${_lib} NAMES lib${_lib}.a)
-    if(NOT PORTCHECK_STATIC_LIB_${_lib})
-      message(FATAL_ERROR "portcheck: a portable build needs lib${_lib}.a (libarchive links it); "
-                          "install the -dev package that ships it (scripts/install-deps.sh "
-                          "lists them), or configure with -DPORTCHECK_PORTABLE=OFF")
-    endif()
-    list(APPEND _archive_paths ${PORTCHECK_STATIC_LIB_${_lib}})
-  endforeach()
+  portcheck_static_paths(_archive_paths libarchive "${PORTCHECK_ARCHIVE_PC_STATIC_LIBRARIES}" xml2)
   find_package(Threads REQUIRED)
   # An object, not a library, so that it is always linked and wins over libarchive's reader.
   add_library(portcheck_without_xar OBJECT ${PROJECT_SOURCE_DIR}/src/portable/without_xar.cpp)
@@ -61,6 +70,21 @@ else()
   target_include_directories(portcheck_archive INTERFACE ${PORTCHECK_ARCHIVE_PC_INCLUDE_DIRS})
   target_link_libraries(portcheck_archive INTERFACE $<TARGET_OBJECTS:portcheck_without_xar>
     ${_archive_paths} Threads::Threads)
+endif()
+
+# libsquashfs (squashfs-tools-ng) reads snaps and AppImages. Its static library needs the
+# compression libraries its pkg-config file lists, which libarchive's static link already brings.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(PORTCHECK_SQUASHFS_PC REQUIRED libsquashfs1)
+add_library(portcheck_squashfs INTERFACE)
+target_include_directories(portcheck_squashfs INTERFACE ${PORTCHECK_SQUASHFS_PC_INCLUDE_DIRS})
+if(NOT (PORTCHECK_PORTABLE OR PORTCHECK_STATIC))
+  target_link_libraries(portcheck_squashfs INTERFACE ${PORTCHECK_SQUASHFS_PC_LINK_LIBRARIES})
+else()
+  portcheck_static_paths(_squashfs_paths libsquashfs "${PORTCHECK_SQUASHFS_PC_STATIC_LIBRARIES}"
+                         "")
+  find_package(Threads REQUIRED)
+  target_link_libraries(portcheck_squashfs INTERFACE ${_squashfs_paths} Threads::Threads)
 endif()
 
 # The link options that make TARGET portable; none in a plain build.

@@ -15,8 +15,8 @@ if grep -nE '[[:space:]]+$' $files; then
   echo "trailing whitespace above"
   status=1
 fi
-# Stage boundaries (docs/design.md): LIEF only in src/load, libarchive only in src/inputs, CLI11
-# only in src/cli. Allowed beside them: the LIEF baseline of bench/ (what the loader is measured
+# Stage boundaries (docs/design.md): LIEF only in src/load, libarchive and libsquashfs only in
+# src/inputs, CLI11 only in src/cli. Allowed beside them: the LIEF baseline of bench/ (what the loader is measured
 # against) and the portable build's stand-in for libarchive's xar reader.
 boundary() {  # LABEL PATTERN ALLOWED_REGEX
   local hits
@@ -29,5 +29,6 @@ boundary() {  # LABEL PATTERN ALLOWED_REGEX
 boundary "LIEF included outside src/load (above)" '#include <LIEF/' 'src/load/|bench/lief_parse.cpp:'
 boundary "libarchive included outside src/inputs (above)" '#include <archive(_entry)?\.h>' \
   'src/inputs/|src/portable/without_xar.cpp:'
+boundary "libsquashfs included outside src/inputs (above)" '#include <sqfs/' 'src/inputs/'
 boundary "CLI11 included outside src/cli (above)" '#include <CLI/' 'src/cli/'
 exit $status

@@ -6,12 +6,13 @@ set -euo pipefail
 build_packages=(
   build-essential cmake pkg-config
   liblief-dev libmbedtls-dev libcli11-dev libfmt-dev nlohmann-json3-dev libarchive-dev
+  libsquashfs-dev
   libacl1-dev libbz2-dev liblz4-dev liblzma-dev libzstd-dev nettle-dev zlib1g-dev
 )
 test_packages=(
   catch2 binutils musl-tools gcc-aarch64-linux-gnu libc6-dev-arm64-cross file clang-format git
   python3-jsonschema zip groff-base clang libclang-rt-14-dev golang-go rustc python3-minimal
-  debootstrap libxml2-utils python3-yaml chromium lintian rpm
+  debootstrap libxml2-utils python3-yaml chromium lintian rpm squashfs-tools
 )
 
 want=("${build_packages[@]}")

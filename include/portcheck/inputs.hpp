@@ -1,7 +1,8 @@
 // The inputs stage: paths named by the user -> byte sources, in a stable order. Directories are
 // walked (sorted, symlinks followed once, loops detected), archives read in place with
-// libarchive (tar in any compression, zip and wheels, npm tarballs, .deb), nested archives one
-// level deep. Never writes, never executes, never blocks on a special file.
+// libarchive (tar in any compression, zip and wheels, npm tarballs, .deb, .rpm), snaps and
+// AppImages with libsquashfs, nested archives one level deep. Never writes, never executes, never
+// blocks on a special file.
 #pragma once
 
 #include <cstddef>

@@ -11,7 +11,6 @@
 namespace portcheck::inputs {
 namespace {
 
-constexpr int kMaxDepth = 2;
 // libarchive's ARCHIVE_ERRNO_FILE_FORMAT ("unrecognized or invalid format") is EILSEQ on Linux.
 constexpr int kFileFormatErrno = EILSEQ;
 
@@ -82,15 +81,6 @@ std::string member_name(archive_entry* entry) {
       utf8_or_raw(archive_entry_pathname_utf8(entry), archive_entry_pathname(entry)));
 }
 
-void member_error(const std::string& path, ErrorKind kind, const std::string& message,
-                  const ArchiveContext& context) {
-  InputItem item;
-  item.path = path;
-  item.release = context.release;
-  item.error = FileError{path, kind, message};
-  context.sink(std::move(item));
-}
-
 // libarchive's own words, one line: some of its messages end in a newline.
 std::string why_failed(archive* reader, const char* otherwise) {
   const char* why = archive_error_string(reader);
@@ -102,20 +92,6 @@ std::string why_failed(archive* reader, const char* otherwise) {
 void report_error(const std::string& display, const std::string& message,
                   const ArchiveContext& context) {
   member_error(display, ErrorKind::malformed, "corrupt archive: " + message, context);
-}
-
-enum class Member { read, skipped, failed, too_large, out_of_memory };
-
-// What a member may hold in memory: the bytes actually decompressed are counted, not the size
-// its header declares, and reading stops as soon as they pass the limit.
-size_t member_limit(const ArchiveContext& context) {
-  return largest_analysable(context.options.memory_budget);
-}
-
-// ELF files and archives are read; a member shorter than the 512 bytes looked at first is
-// judged by what it holds, like a small file on disk.
-bool is_analysable(const std::vector<uint8_t>& bytes) {
-  return has_elf_magic(bytes) || has_archive_magic(bytes);
 }
 
 // Reads a member whole only when its first bytes say ELF or archive; the rest is skipped
@@ -142,19 +118,8 @@ Member read_member(archive* reader, size_t limit, std::vector<uint8_t>& bytes) {
   }
 }
 
-std::string mebibytes(size_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
-
-// A member that cannot be held is an error of its own; the members after it are still read.
-void member_over_budget(Member member, const std::string& path, const ArchiveContext& context) {
-  if (member == Member::too_large) {
-    member_error(path, ErrorKind::out_of_memory,
-                 "the member holds more than " + mebibytes(member_limit(context)) +
-                     " (a third of the memory budget, --max-memory)",
-                 context);
-  } else {
-    member_error(path, ErrorKind::out_of_memory, "memory ran out while reading the member",
-                 context);
-  }
+std::string modified_date(archive_entry* entry) {
+  return archive_entry_mtime_is_set(entry) ? iso_date(archive_entry_mtime(entry)) : "";
 }
 
 // In a tar a device node is a device node; in a zip the mode is a hint that installers ignore.
@@ -172,29 +137,9 @@ bool is_deb_member(archive* reader, const std::string& name, const char* prefix)
   return format == ARCHIVE_FORMAT_AR && name.rfind(prefix, 0) == 0;
 }
 
-// What the names of symlinks and hard links may take: an archive of a few hundred kilobytes can
-// hold 80,000 links of 8 KB names each.
-constexpr size_t kMaxAliasBytes = size_t{64} << 20;
-
-void record(PathAlias alias, const std::string& display, const ArchiveContext& context) {
-  size_t bytes = alias.alias.size() + alias.target.size();
-  if (context.stats.alias_bytes + bytes > kMaxAliasBytes) {
-    if (!context.stats.aliases_cut) {
-      member_error(display, ErrorKind::out_of_memory,
-                   "its symlinks and hard links hold more than 64 MiB of names; the others "
-                   "are not followed",
-                   context);
-    }
-    context.stats.aliases_cut = true;
-    return;
-  }
-  context.stats.alias_bytes += bytes;
-  context.stats.aliases.push_back(std::move(alias));
-}
-
 // Symlinks and hard links among the members are second names of other members.
-bool record_alias(archive_entry* entry, const std::string& display, const std::string& name,
-                  const ArchiveContext& context) {
+bool record_link(archive_entry* entry, const std::string& display, const std::string& name,
+                 const ArchiveContext& context) {
   std::string hardlink =
       utf8_or_raw(archive_entry_hardlink_utf8(entry), archive_entry_hardlink(entry));
   std::string symlink =
@@ -202,16 +147,8 @@ bool record_alias(archive_entry* entry, const std::string& display, const std::s
           ? utf8_or_raw(archive_entry_symlink_utf8(entry), archive_entry_symlink(entry))
           : "";
   if (hardlink.empty() && symlink.empty()) return false;
-  std::string target;
-  if (!hardlink.empty()) {
-    target = without_dot_slash(hardlink);
-  } else if (symlink[0] == '/') {
-    target = symlink.substr(1);
-  } else {
-    auto slash = name.find_last_of('/');
-    target = (slash == std::string::npos ? "" : name.substr(0, slash + 1)) + symlink;
-  }
-  record(PathAlias{display + "!/" + name, display + "!/" + target}, display, context);
+  std::string target = hardlink.empty() ? link_target(name, symlink) : without_dot_slash(hardlink);
+  record_alias(PathAlias{display + "!/" + name, display + "!/" + target}, display, context);
   return true;
 }
 
@@ -262,7 +199,7 @@ bool read_members(archive* reader, const std::string& display, int depth,
       return false;
     }
     std::string name = member_name(entry);
-    if (record_alias(entry, display, name, context)) continue;
+    if (record_link(entry, display, name, context)) continue;
     bool special = is_special_zip_member(reader, entry, name);
     if (archive_entry_filetype(entry) == AE_IFDIR && !special) continue;
     std::string path = display + "!/" + name;
@@ -292,12 +229,6 @@ bool read_members(archive* reader, const std::string& display, int depth,
       member_over_budget(member, path, context);
     } else if (member == Member::skipped) {
       ++context.stats.skipped;
-    } else if (has_elf_magic(bytes)) {
-      std::string modified =
-          archive_entry_mtime_is_set(entry) ? iso_date(archive_entry_mtime(entry)) : "";
-      context.sink(InputItem{path, context.release, "", std::move(bytes), std::nullopt, modified,
-                             display + "!/"});
-      bytes = {};
     } else if (is_deb_member(reader, name, "control.tar")) {
       ++context.stats.skipped;  // maintainer scripts and metadata, never installed
     } else if (!context.in_deb_data && is_deb_member(reader, name, "data.tar")) {
@@ -307,9 +238,9 @@ bool read_members(archive* reader, const std::string& display, int depth,
       ArchiveContext data = context;
       data.in_deb_data = true;
       read_archive_bytes(bytes, display, depth, data);
-    } else if (has_archive_magic(bytes) && depth < kMaxDepth) {
-      read_archive_bytes(bytes, path, depth + 1, context);
     } else {
+      hand_on(std::move(bytes), path, display + "!/", depth, modified_date(entry), context);
+      bytes = {};
       ++context.stats.skipped;
     }
   }

@@ -4,18 +4,9 @@
 #include <string>
 #include <vector>
 
-#include "portcheck/inputs.hpp"
+#include "member.hpp"
 
 namespace portcheck::inputs {
-
-struct ArchiveContext {
-  std::string release;
-  const WalkOptions& options;
-  const InputSink& sink;
-  WalkStats& stats;
-  bool named = false;        // the archive itself was named on the command line
-  bool in_deb_data = false;  // reading the data archive of a .deb
-};
 
 // `depth` is 1 for an archive on disk, 2 for one inside it; deeper archives are not opened.
 void read_archive_file(const std::string& path, const std::string& display,

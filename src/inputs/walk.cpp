@@ -11,6 +11,7 @@
 #include <set>
 
 #include "archive.hpp"
+#include "squashfs.hpp"
 
 namespace portcheck {
 namespace {
@@ -72,6 +73,14 @@ struct Walker {
       return;
     }
     const auto& first = std::get<InputFile>(head).bytes;
+    if (auto image = inputs::appimage_image_offset(first)) {
+      inputs::read_appimage_file(path, *image, modified_date(path), archive_context(named));
+      return;
+    }
+    if (inputs::has_squashfs_magic(first)) {
+      inputs::read_squashfs_file(path, path, archive_context(named));
+      return;
+    }
     if (!has_elf_magic(first) && has_archive_magic(first)) {
       inputs::read_archive_file(path, path, archive_context(named));
       return;

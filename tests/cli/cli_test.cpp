@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "test_support.hpp"
@@ -306,8 +307,9 @@ const nlohmann::json& file_named(const nlohmann::json& json, const std::string& 
 }  // namespace
 
 TEST_CASE("a release: the bundled library's needs count, and it is not missing", "[cli]") {
-  for (const char* input : {"release", "release.tar.gz", "release.zip", "release.deb",
-                            "release.rpm", "release-xz.rpm", "nested.tar.gz"}) {
+  for (const char* input :
+       {"release", "release.tar.gz", "release.zip", "release.deb", "release.rpm", "release-xz.rpm",
+        "release.snap", "release.AppImage", "nested.tar.gz"}) {
     INFO(input);
     auto json = release_json(fixture(input));
     const auto& tool = file_named(json, "/bin/tool");
@@ -340,6 +342,108 @@ TEST_CASE("archive paths read archive!/member", "[cli]") {
   auto rpm = release_json(fixture("release.rpm"));
   std::string rpm_path = file_named(rpm, "/bin/tool")["path"];
   CHECK(rpm_path.find("release.rpm!/opt/fixture/bin/tool") != std::string::npos);
+}
+
+TEST_CASE("an AppImage: its runtime is the file itself, its image's files are members", "[cli]") {
+  auto json = release_json(fixture("release.AppImage"));
+  REQUIRE(json["files"].size() == 3);
+  const auto& runtime = json["files"][0];
+  CHECK(runtime["path"] == fixture("release.AppImage"));
+  CHECK(runtime["elf"]["type"] == "static-executable");
+  CHECK(runtime["targets"][0]["verdict"] == "pass");
+  CHECK(json["files"][1]["path"] == fixture("release.AppImage") + "!/usr/bin/tool");
+  CHECK(json["files"][1]["loads"] ==
+        nlohmann::json({fixture("release.AppImage") + "!/usr/lib/libnew.so.1"}));
+  CHECK(json["summary"]["skipped"] == 1);  // the .desktop file; AppRun is a symlink to the tool
+  auto snap = release_json(fixture("release.snap"));
+  CHECK(snap["files"][0]["path"] == fixture("release.snap") + "!/bin/tool");
+  CHECK(snap["summary"]["skipped"] == 1);  // meta/snap.yaml
+}
+
+TEST_CASE("snaps and AppImages inside a tarball are opened, one level deep", "[cli]") {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("portcheck-nest-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::string tarball = (dir / "apps.tar.gz").string();
+  REQUIRE(run_command("tar -C " + shell_quote(PORTCHECK_FIXTURE_DIR) + " -czf " +
+                      shell_quote(tarball) + " release.AppImage release.snap")
+              .exit_code == 0);
+  auto json = release_json(tarball);
+  fs::remove_all(dir);
+  REQUIRE(json["files"].size() == 5);
+  CHECK(json["files"][0]["path"] == tarball + "!/release.AppImage");
+  const auto& tool = file_named(json, "release.AppImage!/usr/bin/tool");
+  CHECK(tool["loads"] == nlohmann::json({tarball + "!/release.AppImage!/usr/lib/libnew.so.1"}));
+  CHECK(tool["targets"][0]["verdict"] == "fail");
+  CHECK(file_named(json, "release.snap!/lib/libnew.so.1")["status"] == "fail");
+}
+
+namespace {
+
+// Every file report of a JSON report by its path after `prefix`, with `prefix` and the release
+// name written as "@" wherever they appear: the same files read from elsewhere compare equal.
+std::map<std::string, std::string> reports_under(const nlohmann::json& report,
+                                                 const std::string& prefix,
+                                                 const std::string& release) {
+  std::map<std::string, std::string> found;
+  for (const auto& file : report["files"]) {
+    std::string text = file.dump();
+    for (const std::string& name : {prefix, "\"" + release + "\""}) {
+      std::string with = name == prefix ? "@/" : "\"@\"";
+      for (size_t at = text.find(name); at != std::string::npos; at = text.find(name, at)) {
+        text.replace(at, name.size(), with);
+        at += with.size();
+      }
+    }
+    found[file["path"].get<std::string>().substr(prefix.size())] = text;
+  }
+  return found;
+}
+
+}  // namespace
+
+TEST_CASE("a SquashFS image of the fixture directory reports each file as the directory does",
+          "[cli]") {
+  // Read by the mksquashfs snapcraft and appimagetool run, every file of the image must give the
+  // report its copy on disk gives, findings, libraries and verdicts alike.
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("portcheck-image-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::string image = (dir / "fixtures.sqfs").string();
+  std::string fixtures = PORTCHECK_FIXTURE_DIR;
+  REQUIRE(run_command("mksquashfs " + shell_quote(fixtures) + " " + shell_quote(image) +
+                      " -noappend -quiet -no-progress -comp gzip >/dev/null")
+              .exit_code == 0);
+  auto from_image = portcheck("--format json -t @all " + shell_quote(image));
+  auto from_dir = portcheck("--format json -t @all " + shell_quote(fixtures));
+  fs::remove_all(dir);
+  CHECK(from_image.exit_code == from_dir.exit_code);
+  auto in_image = reports_under(nlohmann::json::parse(from_image.out), image + "!/", image);
+  auto on_disk = reports_under(nlohmann::json::parse(from_dir.out), fixtures + "/", fixtures);
+  CHECK(in_image.size() > 100);
+  for (const auto& [path, report] : on_disk) {
+    INFO(path);
+    // An archive in an archive in the image is one level deeper than portcheck opens.
+    if (path.rfind("nested.tar.gz!/release.zip!/", 0) == 0) continue;
+    auto found = in_image.find(path);
+    REQUIRE(found != in_image.end());
+    CHECK(found->second == report);
+  }
+  CHECK(in_image.size() == on_disk.size() - 2);
+}
+
+TEST_CASE("a damaged AppImage or a snap in LZO is an error entry and exit 3", "[cli]") {
+  auto broken = portcheck("--format json " + shell_quote(fixture("release-broken.AppImage")));
+  CHECK(broken.exit_code == 3);
+  auto json = nlohmann::json::parse(broken.out);
+  REQUIRE(json["files"].size() == 2);
+  CHECK(json["files"][0]["status"] == "pass");  // the runtime, whole
+  CHECK(json["files"][1]["error"].get<std::string>().find(
+            "malformed: corrupt SquashFS image after the AppImage runtime (at byte ") == 0);
+  auto lzo = portcheck("--format json " + shell_quote(fixture("release-lzo.snap")));
+  CHECK(lzo.exit_code == 3);
+  CHECK(nlohmann::json::parse(lzo.out)["files"][0]["error"].get<std::string>().find(
+            "unsupported: the SquashFS image is compressed with LZO") == 0);
 }
 
 TEST_CASE("a damaged RPM package is an error entry and exit 3, wherever it is cut", "[cli]") {

@@ -1,0 +1,85 @@
+#include "member.hpp"
+
+#include "archive.hpp"
+#include "squashfs.hpp"
+
+namespace portcheck::inputs {
+namespace {
+
+std::string mebibytes(size_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
+
+// What the names of symlinks and hard links may take: an archive of a few hundred kilobytes can
+// hold 80,000 links of 8 KB names each.
+constexpr size_t kMaxAliasBytes = size_t{64} << 20;
+
+}  // namespace
+
+void member_error(const std::string& path, ErrorKind kind, const std::string& message,
+                  const ArchiveContext& context) {
+  InputItem item;
+  item.path = path;
+  item.release = context.release;
+  item.error = FileError{path, kind, message};
+  context.sink(std::move(item));
+}
+
+size_t member_limit(const ArchiveContext& context) {
+  return largest_analysable(context.options.memory_budget);
+}
+
+bool is_analysable(const std::vector<uint8_t>& bytes) {
+  return has_elf_magic(bytes) || has_archive_magic(bytes) || has_squashfs_magic(bytes);
+}
+
+void member_over_budget(Member member, const std::string& path, const ArchiveContext& context) {
+  if (member == Member::too_large) {
+    member_error(path, ErrorKind::out_of_memory,
+                 "the member holds more than " + mebibytes(member_limit(context)) +
+                     " (a third of the memory budget, --max-memory)",
+                 context);
+  } else {
+    member_error(path, ErrorKind::out_of_memory, "memory ran out while reading the member",
+                 context);
+  }
+}
+
+void hand_on(std::vector<uint8_t> bytes, const std::string& path, const std::string& container,
+             int depth, const std::string& modified, const ArchiveContext& context) {
+  bool may_open = depth < kMaxDepth;
+  if (auto image = appimage_image_offset(bytes)) {
+    read_appimage_bytes(bytes, *image, path, depth + 1, modified, context);
+  } else if (has_elf_magic(bytes)) {
+    context.sink(
+        InputItem{path, context.release, "", std::move(bytes), std::nullopt, modified, container});
+  } else if (has_squashfs_magic(bytes) && may_open) {
+    read_squashfs_bytes(bytes, path, depth + 1, context);
+  } else if (has_archive_magic(bytes) && may_open) {
+    read_archive_bytes(bytes, path, depth + 1, context);
+  } else {
+    ++context.stats.skipped;
+  }
+}
+
+void record_alias(PathAlias alias, const std::string& display, const ArchiveContext& context) {
+  size_t bytes = alias.alias.size() + alias.target.size();
+  if (context.stats.alias_bytes + bytes > kMaxAliasBytes) {
+    if (!context.stats.aliases_cut) {
+      member_error(display, ErrorKind::out_of_memory,
+                   "its symlinks and hard links hold more than 64 MiB of names; the others "
+                   "are not followed",
+                   context);
+    }
+    context.stats.aliases_cut = true;
+    return;
+  }
+  context.stats.alias_bytes += bytes;
+  context.stats.aliases.push_back(std::move(alias));
+}
+
+std::string link_target(const std::string& name, const std::string& target) {
+  if (!target.empty() && target[0] == '/') return target.substr(1);
+  auto slash = name.find_last_of('/');
+  return (slash == std::string::npos ? "" : name.substr(0, slash + 1)) + target;
+}
+
+}  // namespace portcheck::inputs
