@@ -14,7 +14,6 @@ namespace {
 // libarchive's ARCHIVE_ERRNO_FILE_FORMAT ("unrecognized or invalid format") is EILSEQ on Linux.
 constexpr int kFileFormatErrno = EILSEQ;
 
-using ArchivePtr = std::unique_ptr<archive, decltype(&archive_read_free)>;
 using SupportFunction = int (*)(archive*);
 
 // The decompressors portcheck documents. libarchive falls back to running an external program
@@ -23,24 +22,17 @@ using SupportFunction = int (*)(archive*);
 // are never used: they also enable lzop, lrzip, grzip, uudecode and the rest, which exist only
 // as external programs.
 constexpr SupportFunction kFilters[] = {
-    archive_read_support_filter_gzip,
-    archive_read_support_filter_bzip2,
-    archive_read_support_filter_xz,
-    archive_read_support_filter_lzma,
-    archive_read_support_filter_zstd,
-    archive_read_support_filter_lz4,
-    // An RPM package is its lead and headers before a compressed cpio payload: this filter
-    // steps over them, in-process, and the payload's own filter and cpio take it from there.
-    archive_read_support_filter_rpm,
+    archive_read_support_filter_gzip, archive_read_support_filter_bzip2,
+    archive_read_support_filter_xz,   archive_read_support_filter_lzma,
+    archive_read_support_filter_zstd, archive_read_support_filter_lz4,
 };
-// tar (and the pax and GNU variants it covers), zip for wheels, ar for .deb, cpio for the payload
-// of an RPM package. Formats that read other files from disk (mtree) or that no release uses are
-// not enabled.
+// tar (and the pax and GNU variants it covers), zip for wheels, ar for .deb. Formats that read
+// other files from disk (mtree) or that no release uses are not enabled; RPM payloads are cpio,
+// which src/inputs/rpm.cpp reads itself, more strictly than libarchive's cpio reader.
 constexpr SupportFunction kFormats[] = {
     archive_read_support_format_tar,
     archive_read_support_format_zip,
     archive_read_support_format_ar,
-    archive_read_support_format_cpio,
 };
 
 // Which of kFilters run in-process, probed once on a reader that never opens anything.
@@ -79,14 +71,6 @@ std::string utf8_or_raw(const char* utf8, const char* raw) {
 std::string member_name(archive_entry* entry) {
   return without_dot_slash(
       utf8_or_raw(archive_entry_pathname_utf8(entry), archive_entry_pathname(entry)));
-}
-
-// libarchive's own words, one line: some of its messages end in a newline.
-std::string why_failed(archive* reader, const char* otherwise) {
-  const char* why = archive_error_string(reader);
-  std::string text = why ? why : otherwise;
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  return text;
 }
 
 void report_error(const std::string& display, const std::string& message,
@@ -163,21 +147,7 @@ void not_an_archive(const std::string& display, const ArchiveContext& context) {
                context);
 }
 
-// The rpm filter took the package's lead: whatever fails after it is damage, not another format.
-bool opened_as_rpm(archive* reader) {
-  for (int filter = 0; filter < archive_filter_count(reader); ++filter) {
-    if (archive_filter_code(reader, filter) == ARCHIVE_FILTER_RPM) return true;
-  }
-  return false;
-}
-
 void open_failed(archive* reader, const std::string& display, const ArchiveContext& context) {
-  if (archive_errno(reader) == kFileFormatErrno && opened_as_rpm(reader)) {
-    return report_error(display,
-                        "an RPM package whose headers are cut short or whose payload is not a "
-                        "cpio archive in gzip, bzip2, xz, lzma, zstd or lz4",
-                        context);
-  }
   if (archive_errno(reader) == kFileFormatErrno) return not_an_archive(display, context);
   report_error(display, why_failed(reader, "cannot be opened"), context);
 }
@@ -247,6 +217,21 @@ bool read_members(archive* reader, const std::string& display, int depth,
 }
 
 }  // namespace
+
+std::string why_failed(archive* reader, const char* otherwise) {
+  const char* why = archive_error_string(reader);
+  std::string text = why ? why : otherwise;
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
+ArchivePtr new_stream_reader() {
+  ArchivePtr reader(archive_read_new(), archive_read_free);
+  if (!reader) throw std::bad_alloc();
+  for (SupportFunction filter : in_process_filters()) filter(reader.get());
+  archive_read_support_format_raw(reader.get());
+  return reader;
+}
 
 bool excluded(const WalkOptions& options, const std::string& path) {
   std::string base = path.substr(path.find_last_of("/!") + 1);

@@ -1,13 +1,24 @@
 // Reading archives in place with libarchive: members stay in memory, nothing reaches the disk.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "member.hpp"
 
+struct archive;
+
 namespace portcheck::inputs {
 
+using ArchivePtr = std::unique_ptr<archive, int (*)(archive*)>;
+
+// A reader of one compressed stream: the decompressors portcheck enables and no archive format,
+// so that the decompressed bytes are the data of one entry.
+ArchivePtr new_stream_reader();
+
+// libarchive's own words for the last error, on one line (some of its messages end in a newline).
+std::string why_failed(archive* reader, const char* otherwise);
 // `depth` is 1 for an archive on disk, 2 for one inside it; deeper archives are not opened.
 void read_archive_file(const std::string& path, const std::string& display,
                        const ArchiveContext& context);

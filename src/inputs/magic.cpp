@@ -20,8 +20,8 @@ bool has_elf_magic(const std::vector<uint8_t>& bytes) {
                      4);
 }
 
-// gzip, bzip2, xz, zstd (compressed tar), zip (wheels), ar (.deb), an RPM package's lead, the
-// portable ASCII forms of cpio (new, with and without checksums, and old), and plain tar.
+// gzip, bzip2, xz, zstd (compressed tar), zip (wheels), ar (.deb), an RPM package's lead, and
+// plain tar.
 bool has_archive_magic(const std::vector<uint8_t>& bytes) {
   return starts_with(bytes, "\x1f\x8b", 2) || starts_with(bytes, "BZh", 3) ||
          starts_with(bytes,
@@ -30,9 +30,7 @@ bool has_archive_magic(const std::vector<uint8_t>& bytes) {
                      6) ||
          starts_with(bytes, "\x28\xb5\x2f\xfd", 4) || starts_with(bytes, "PK\x03\x04", 4) ||
          starts_with(bytes, "PK\x05\x06", 4) || starts_with(bytes, "!<arch>\n", 8) ||
-         starts_with(bytes, "\xed\xab\xee\xdb", 4) || starts_with(bytes, "070701", 6) ||
-         starts_with(bytes, "070702", 6) || starts_with(bytes, "070707", 6) ||
-         starts_with(bytes, "ustar", 5, 257);
+         starts_with(bytes, "\xed\xab\xee\xdb", 4) || starts_with(bytes, "ustar", 5, 257);
 }
 
 std::string iso_date(int64_t seconds) {

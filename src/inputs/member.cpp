@@ -1,6 +1,7 @@
 #include "member.hpp"
 
 #include "archive.hpp"
+#include "rpm.hpp"
 #include "squashfs.hpp"
 
 namespace portcheck::inputs {
@@ -51,6 +52,8 @@ void hand_on(std::vector<uint8_t> bytes, const std::string& path, const std::str
   } else if (has_elf_magic(bytes)) {
     context.sink(
         InputItem{path, context.release, "", std::move(bytes), std::nullopt, modified, container});
+  } else if (has_rpm_lead(bytes) && may_open) {
+    read_rpm_bytes(bytes, path, depth + 1, context);
   } else if (has_squashfs_magic(bytes) && may_open) {
     read_squashfs_bytes(bytes, path, depth + 1, context);
   } else if (has_archive_magic(bytes) && may_open) {

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "archive.hpp"
+#include "rpm.hpp"
 #include "squashfs.hpp"
 
 namespace portcheck {
@@ -75,6 +76,10 @@ struct Walker {
     const auto& first = std::get<InputFile>(head).bytes;
     if (auto image = inputs::appimage_image_offset(first)) {
       inputs::read_appimage_file(path, *image, modified_date(path), archive_context(named));
+      return;
+    }
+    if (inputs::has_rpm_lead(first)) {
+      inputs::read_rpm_file(path, path, archive_context(named));
       return;
     }
     if (inputs::has_squashfs_magic(first)) {

@@ -116,6 +116,33 @@ TEST_CASE("archives: a member over the memory budget is its own error, the rest 
   CHECK(contains(lying.out, "corrupt archive: ZIP uncompressed data is wrong size"));
 }
 
+TEST_CASE("RPM payloads: damage is an error, names and hard links are bounded", "[hostile]") {
+  auto run = [](const char* name) {
+    std::string archive = shell_quote(hostile_archives() + "/" + name);
+    // A name declared 4 GiB long took libarchive's read-ahead 4.2 GB; 400 MiB must do here.
+    return run_command(bounded(
+        shell_quote(PORTCHECK_BINARY) + " --format json -t rhel-9 " + archive + " 2>/dev/null",
+        400 << 10));
+  };
+  auto huge = run("rpm-huge-name.rpm");
+  CHECK(huge.exit_code == 3);
+  CHECK(json_of(huge)["files"][0]["error"] ==
+        "malformed: corrupt archive: a cpio member name of 4294967280 bytes in the RPM payload");
+  // libarchive skips ahead to the next header it finds, and the member between is gone unsaid.
+  auto junk = run("rpm-junk.rpm");
+  CHECK(junk.exit_code == 3);
+  auto junk_json = json_of(junk);
+  REQUIRE(junk_json["files"].size() == 2);
+  CHECK(junk_json["files"][1]["error"].get<std::string>().find(
+            "corrupt archive: no valid cpio header at byte ") != std::string::npos);
+  auto links = run("rpm-hard-links.rpm");
+  CHECK(links.exit_code == 0);
+  CHECK(only_file(links).find("rpm-hard-links.rpm!/usr/bin/b") != std::string::npos);
+  auto many = run("rpm-many-links.rpm");
+  CHECK(many.exit_code == 0);
+  CHECK(only_file(many).find("rpm-many-links.rpm!/usr/bin/tool") != std::string::npos);
+}
+
 TEST_CASE("memory: an address-space limit gives error entries, never an abort", "[hostile]") {
   if (kSanitized) return;
   // 160 MiB of address space: the default budget follows the limit, and what still does not

@@ -7,6 +7,12 @@
   lying-size.zip            a member whose headers claim 1,000 bytes; it inflates to MEMBER_MIB
                             MiB; then ELF
   utf8-names.zip            ELF under 'données/tool', names flagged UTF-8
+  rpm-huge-name.rpm         an RPM (no digests) whose cpio declares a member name of 4 GiB
+  rpm-junk.rpm              an RPM (no digests) with one junk byte between two cpio members
+  rpm-hard-links.rpm        an RPM (no digests): ELF hard-linked under two names, the data with
+                            the second, as rpmbuild writes it
+  rpm-many-links.rpm        an RPM (no digests): 200,000 names of hard links whose data never
+                            comes, then ELF
 
 usage: make_hostile_archives.py DIR ELF MEMBER_MIB
 """
@@ -75,6 +81,41 @@ def lying_zip(path, elf, mib):
     open(path, "wb").write(bytes(data))
 
 
+def newc(name, data=b"", mode=0o100755, inode=1, links=1, name_size=None):
+    """One cpio member in the new portable form, padded to 4 bytes as rpm writes it."""
+    encoded = name.encode() + b"\0"
+    size = len(encoded) if name_size is None else name_size
+    fields = [inode, mode, 0, 0, links, 0, len(data), 0, 0, 0, 0, size, 0]
+    head = b"070701" + b"".join(b"%08x" % f for f in fields) + encoded
+    head += b"\0" * (-len(head) % 4)
+    return head + data + b"\0" * (-len(data) % 4)
+
+
+def rpm(payload):
+    """An RPM package with empty headers (so no digest) around a gzip-compressed payload."""
+    lead = b"\xed\xab\xee\xdb\x03\x00" + struct.pack(">hh", 0, 1) + b"hostile".ljust(66, b"\0")
+    lead += struct.pack(">hh", 1, 5) + b"\0" * 16
+    empty_header = b"\x8e\xad\xe8\x01" + b"\0" * 12
+    return lead + empty_header + empty_header + gzip.compress(payload, mtime=0)
+
+
+def rpm_cases(out, elf):
+    trailer = newc("TRAILER!!!", mode=0, inode=0)
+    cases = {
+        "rpm-huge-name.rpm": newc("x", name_size=0xFFFFFFF0) + b"\0" * 4096,
+        "rpm-junk.rpm": newc("./usr/bin/a", elf, inode=1) + b"\xff" +
+        newc("./usr/bin/b", elf, inode=2) + trailer,
+        "rpm-hard-links.rpm": newc("./usr/bin/a", b"", inode=7, links=2) +
+        newc("./usr/bin/b", elf, inode=7, links=2) + trailer,
+        "rpm-many-links.rpm": b"".join(
+            newc("./usr/share/h%d" % i, b"", mode=0o100644, inode=10 + i, links=2)
+            for i in range(200000)) + newc("./usr/bin/tool", elf, inode=1) + trailer,
+    }
+    for name, payload in cases.items():
+        with open(f"{out}/{name}", "wb") as f:
+            f.write(rpm(payload))
+
+
 def main():
     out, elf_path, mib = sys.argv[1], sys.argv[2], int(sys.argv[3])
     elf = open(elf_path, "rb").read()
@@ -85,6 +126,7 @@ def main():
     lying_zip(f"{out}/lying-size.zip", elf, mib)
     with zipfile.ZipFile(f"{out}/utf8-names.zip", "w") as z:
         z.writestr("données/tool", elf)
+    rpm_cases(out, elf)
 
 
 if __name__ == "__main__":
