@@ -211,7 +211,6 @@ bool read_members(archive* reader, const std::string& display, int depth,
     } else {
       hand_on(std::move(bytes), path, display + "!/", depth, modified_date(entry), context);
       bytes = {};
-      ++context.stats.skipped;
     }
   }
 }

@@ -93,13 +93,28 @@ const char* error_name(int code) {
     case SQFS_ERROR_UNSUPPORTED: return "an unsupported feature";
     case SQFS_ERROR_OVERFLOW: return "sizes that overflow";
     case SQFS_ERROR_OUT_OF_BOUNDS: return "an offset past the end of the image";
-    case SFQS_ERROR_SUPER_MAGIC:  // sic: libsquashfs 1.2 spells these two so return "no SquashFS
-                                  // magic";
+    // sic: libsquashfs 1.2 spells these two so.
+    case SFQS_ERROR_SUPER_MAGIC: return "no SquashFS magic";
     case SFQS_ERROR_SUPER_VERSION: return "a SquashFS version other than 4.0";
     case SQFS_ERROR_SUPER_BLOCK_SIZE: return "an invalid block size";
     case SQFS_ERROR_NOT_DIR: return "a directory that is not one";
     default: return "an error";
   }
+}
+
+// The longest name a SquashFS directory entry holds, and the longest path Linux resolves.
+constexpr size_t kMaxName = 256;
+constexpr size_t kMaxPath = 4096;
+
+// The basic type of an inode (an extended one is its basic type plus 7), as directory entries
+// give it.
+int basic_type(const sqfs_inode_generic_t& inode) {
+  return inode.base.type > SQFS_INODE_SOCKET ? inode.base.type - 7 : inode.base.type;
+}
+
+// How many names a file inode may have: a basic inode has one, an extended one says.
+uint32_t link_count(const sqfs_inode_generic_t& inode) {
+  return inode.base.type == SQFS_INODE_EXT_FILE ? inode.data.file_ext.nlink : 1;
 }
 
 bool is_directory(const sqfs_inode_generic_t& inode) {
@@ -149,7 +164,11 @@ class ImageReader {
   DirReaderPtr dirs_;
   DataReaderPtr data_;
   std::set<uint32_t> directories_seen_;
-  std::map<uint32_t, std::string> files_seen_;  // inode number -> first name: hard links
+  struct Names {
+    std::string first;
+    uint32_t count = 0;
+  };
+  std::map<uint32_t, Names> files_seen_;  // inode number -> its first name and how many: links
   bool failed_ = false;
 
   // An AppImage's runtime is an entry of the same name: the error says it is about the image.
@@ -170,6 +189,12 @@ class ImageReader {
     int status = sqfs_super_read(&super_, &image_.base);
     if (status != 0) {
       corrupt("its superblock cannot be read", status);
+      return false;
+    }
+    if (super_.bytes_used > image_.size) {
+      corrupt("it is cut short: its superblock gives " + std::to_string(super_.bytes_used) +
+                  " bytes, " + std::to_string(image_.size) + " are there",
+              SQFS_ERROR_OUT_OF_BOUNDS);
       return false;
     }
     if (super_.compression_id == SQFS_COMP_LZO) {
@@ -209,13 +234,16 @@ class ImageReader {
   std::string member_path(const std::string& name) const { return display_ + "!/" + name; }
 
   // The entries of one directory, read whole before any is visited: the reader has one cursor.
+  // Their inodes are counted against the member limit (a file's holds its block list, a
+  // symlink's its target), and each entry is checked against what the format promises.
   std::vector<Child> children(const sqfs_inode_generic_t& inode, const std::string& prefix) {
     std::vector<Child> found;
+    size_t held = 0;
     int status = sqfs_dir_reader_open_dir(dirs_.get(), &inode, 0);
     for (;;) {
       if (status != 0) {
         corrupt("the directory /" + prefix + " cannot be read", status);
-        return found;
+        return {};
       }
       sqfs_dir_entry_t* raw_entry = nullptr;
       status = sqfs_dir_reader_read(dirs_.get(), &raw_entry);
@@ -227,12 +255,33 @@ class ImageReader {
       status = sqfs_dir_reader_get_inode(dirs_.get(), &raw_inode);
       InodePtr child(raw_inode);
       if (status != 0) continue;
-      if (!is_plain_name(name)) {
-        corrupt("an entry of /" + prefix + " whose name is not a file name", SQFS_ERROR_CORRUPTED);
-        return found;
+      held += sizeof(sqfs_inode_generic_t) + child->payload_bytes_available;
+      std::string problem = entry_problem(name, entry->type, *child, prefix, found, held);
+      if (!problem.empty()) {
+        corrupt(problem, SQFS_ERROR_CORRUPTED);
+        return {};
       }
       found.push_back(Child{std::move(name), std::move(child)});
     }
+  }
+
+  // What is wrong with a directory entry, or nothing. The directory's entries are sorted by name
+  // in every image mksquashfs writes, which the kernel's lookups rely on.
+  std::string entry_problem(const std::string& name, uint16_t type,
+                            const sqfs_inode_generic_t& inode, const std::string& prefix,
+                            const std::vector<Child>& before, size_t held) const {
+    std::string where = "an entry of /" + prefix;
+    if (!is_plain_name(name) || name.size() > kMaxName)
+      return where + " whose name is not a file name";
+    if (!before.empty() && name <= before.back().name)
+      return where + " out of order or named twice";
+    if (type != basic_type(inode)) return where + " whose type is not its inode's";
+    if (prefix.size() + name.size() > kMaxPath)
+      return where + " whose path is longer than 4096 bytes";
+    if (held > member_limit(context_)) {
+      return "the directory /" + prefix + " lists more than a third of the memory budget of inodes";
+    }
+    return "";
   }
 
   void directory(const sqfs_inode_generic_t& inode, const std::string& prefix) {
@@ -261,8 +310,12 @@ class ImageReader {
   }
 
   void symlink(const sqfs_inode_generic_t& inode, const std::string& name) {
-    const auto* text = reinterpret_cast<const char*>(inode.extra);
-    std::string target(text, inode.data.slink.target_size);
+    uint32_t size = inode.data.slink.target_size;
+    if (size > kMaxPath) {
+      return corrupt("the symlink /" + name + " has a target longer than 4096 bytes",
+                     SQFS_ERROR_CORRUPTED);
+    }
+    std::string target(reinterpret_cast<const char*>(inode.extra), size);
     if (target.empty()) return;
     record_alias(PathAlias{member_path(name), member_path(link_target(name, target))}, display_,
                  context_);
@@ -272,17 +325,17 @@ class ImageReader {
   Member read_data(const sqfs_inode_generic_t& inode, std::vector<uint8_t>& bytes) {
     sqfs_u64 size = 0;
     if (sqfs_inode_get_file_size(&inode, &size) != 0) return Member::failed;
-    uint8_t buffer[65536];
+    std::vector<uint8_t> buffer(65536);  // on the heap: directories nest deep
     for (uint64_t at = 0; at < size;) {
-      auto wanted = static_cast<sqfs_u32>(std::min<uint64_t>(sizeof buffer, size - at));
+      auto wanted = static_cast<sqfs_u32>(std::min<uint64_t>(buffer.size(), size - at));
       if (bytes.size() < 512) wanted = std::min<sqfs_u32>(wanted, 512);
-      sqfs_s32 got = sqfs_data_reader_read(data_.get(), &inode, at, buffer, wanted);
+      sqfs_s32 got = sqfs_data_reader_read(data_.get(), &inode, at, buffer.data(), wanted);
       if (got <= 0) return Member::failed;
       if (bytes.size() + static_cast<size_t>(got) > member_limit(context_)) {
         return Member::too_large;
       }
       try {
-        bytes.insert(bytes.end(), buffer, buffer + got);
+        bytes.insert(bytes.end(), buffer.begin(), buffer.begin() + got);
       } catch (const std::bad_alloc&) {
         return Member::out_of_memory;
       }
@@ -293,11 +346,16 @@ class ImageReader {
   }
 
   void file(const sqfs_inode_generic_t& inode, const std::string& name) {
-    auto [first, inserted] = files_seen_.emplace(inode.base.inode_number, name);
-    if (!inserted) {
-      record_alias(PathAlias{member_path(name), member_path(first->second)}, display_, context_);
+    Names& names = files_seen_[inode.base.inode_number];
+    if (++names.count > link_count(inode)) {
+      return corrupt("the file /" + name + " is reached under more names than its inode has",
+                     SQFS_ERROR_CORRUPTED);
+    }
+    if (names.count > 1) {
+      record_alias(PathAlias{member_path(name), member_path(names.first)}, display_, context_);
       return;
     }
+    names.first = name;
     std::vector<uint8_t> bytes;
     Member member = read_data(inode, bytes);
     std::string path = member_path(name);
@@ -324,10 +382,15 @@ uint64_t field(const std::vector<uint8_t>& bytes, size_t at, size_t width, bool 
   return value;
 }
 
+// The smallest runtime an image can follow: an ELF header.
+constexpr uint64_t kMinRuntime = 52;
+
 std::string appimage_cut(uint64_t image_offset, uint64_t size) {
   return "an AppImage (type 2) whose runtime's section headers end at byte " +
-         std::to_string(image_offset) + ", past the end of the file (" + std::to_string(size) +
-         " bytes) or of what the memory budget lets a member hold: no image follows";
+         std::to_string(image_offset) + ", inside its ELF header or past the end of the file (" +
+         std::to_string(size) +
+         " bytes) or of what the memory budget lets a member hold: "
+         "no image follows";
 }
 
 }  // namespace
@@ -370,7 +433,7 @@ void read_squashfs_bytes(const std::vector<uint8_t>& bytes, const std::string& d
 void read_appimage_bytes(const std::vector<uint8_t>& bytes, uint64_t image_offset,
                          const std::string& display, int depth, const std::string& modified,
                          const ArchiveContext& context) {
-  if (image_offset > bytes.size()) {
+  if (image_offset < kMinRuntime || image_offset > bytes.size()) {
     return member_error(display, ErrorKind::malformed, appimage_cut(image_offset, bytes.size()),
                         context);
   }
@@ -394,7 +457,7 @@ void read_appimage_file(const std::string& path, uint64_t image_offset, const st
   if (fd < 0) return member_error(path, ErrorKind::unreadable, std::strerror(errno), context);
   off_t end = ::lseek(fd, 0, SEEK_END);
   auto size = static_cast<uint64_t>(end < 0 ? 0 : end);
-  if (image_offset > size || image_offset > member_limit(context)) {
+  if (image_offset < kMinRuntime || image_offset > size || image_offset > member_limit(context)) {
     ::close(fd);
     return member_error(path, ErrorKind::malformed, appimage_cut(image_offset, size), context);
   }

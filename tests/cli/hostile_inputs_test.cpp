@@ -143,6 +143,30 @@ TEST_CASE("RPM payloads: damage is an error, names and hard links are bounded", 
   CHECK(only_file(many).find("rpm-many-links.rpm!/usr/bin/tool") != std::string::npos);
 }
 
+TEST_CASE("SquashFS images: what mksquashfs never writes is an error, within bounds", "[hostile]") {
+  const std::pair<const char*, const char*> cases[] = {
+      // Walked by recursion, 20,000 levels overflowed the stack; paths over 4096 bytes now stop.
+      {"sqfs-deep.sqfs", "whose path is longer than 4096 bytes"},
+      {"sqfs-twice.sqfs", "an entry of / out of order or named twice"},
+      // One flipped bit in a directory entry points a file's name at another file's inode.
+      {"sqfs-two-names.sqfs", "the file /b is reached under more names than its inode has"},
+      // 12 KB that libsquashfs expands to 1 MB per entry: 3 GB before the limit held.
+      {"sqfs-bomb.sqfs", "lists more than a third of the memory budget of inodes"},
+  };
+  for (const auto& [name, message] : cases) {
+    INFO(name);
+    std::string image = shell_quote(hostile_archives() + "/" + name);
+    auto result = run_command(bounded(shell_quote(PORTCHECK_BINARY) +
+                                          " --format json -t rhel-9 --max-memory 256M " + image +
+                                          " 2>/dev/null",
+                                      600 << 10));
+    CHECK(result.exit_code == 3);
+    auto json = json_of(result);
+    REQUIRE(!json["files"].empty());
+    CHECK(contains(json["files"].back()["error"].get<std::string>(), message));
+  }
+}
+
 TEST_CASE("memory: an address-space limit gives error entries, never an abort", "[hostile]") {
   if (kSanitized) return;
   // 160 MiB of address space: the default budget follows the limit, and what still does not

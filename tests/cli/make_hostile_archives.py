@@ -13,6 +13,11 @@
                             the second, as rpmbuild writes it
   rpm-many-links.rpm        an RPM (no digests): 200,000 names of hard links whose data never
                             comes, then ELF
+  sqfs-deep.sqfs            ELF under 2,100 nested directories (a path over 4096 bytes)
+  sqfs-twice.sqfs           two entries named 'tool' in one directory
+  sqfs-two-names.sqfs       one basic file inode (one link) under two names
+  sqfs-bomb.sqfs            3,000 entries of one inode declaring 1 GiB of sparse blocks (a 1 MB
+                            block list each time it is read), 12 KB in all
 
 usage: make_hostile_archives.py DIR ELF MEMBER_MIB
 """
@@ -23,6 +28,8 @@ import sys
 import tarfile
 import zipfile
 import zlib
+
+from squashfs_writer import Img
 
 MAGICS = {
     "lzop": b"\x89LZO\x00\r\n\x1a\n" + b"\x00" * 64,
@@ -116,6 +123,34 @@ def rpm_cases(out, elf):
             f.write(rpm(payload))
 
 
+def squashfs_cases(out, elf):
+    deep = Img()
+    root = parent = deep.dir()
+    for _ in range(2100):
+        child = deep.dir()
+        deep.link(parent, "d", child)
+        parent = child
+    deep.link(parent, "tool", deep.file(elf))
+    twice = Img()
+    root_twice = twice.dir()
+    twice.link(root_twice, "tool", twice.file(elf))
+    twice.link(root_twice, "tool", twice.file(elf))
+    names = Img()
+    root_names = names.dir()
+    shared = names.file(elf)
+    names.link(root_names, "a", shared)
+    names.link(root_names, "b", shared)
+    bomb = Img(compress_meta=True)
+    root_bomb = bomb.dir(ext=True)
+    sparse = bomb.file(ext=True, blocks=[0] * 262144, start=96, size=262144 * 4096)
+    for i in range(3000):
+        bomb.link(root_bomb, "f%05d" % i, sparse)
+    for name, image, top in (("deep", deep, root), ("twice", twice, root_twice),
+                             ("two-names", names, root_names), ("bomb", bomb, root_bomb)):
+        with open(f"{out}/sqfs-{name}.sqfs", "wb") as f:
+            f.write(image.build(top))
+
+
 def main():
     out, elf_path, mib = sys.argv[1], sys.argv[2], int(sys.argv[3])
     elf = open(elf_path, "rb").read()
@@ -127,6 +162,7 @@ def main():
     with zipfile.ZipFile(f"{out}/utf8-names.zip", "w") as z:
         z.writestr("données/tool", elf)
     rpm_cases(out, elf)
+    squashfs_cases(out, elf)
 
 
 if __name__ == "__main__":
