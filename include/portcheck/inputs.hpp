@@ -90,9 +90,6 @@ Result<FileBytes> map_input(const std::string& path);
 // Whether --exclude leaves `path` out (a glob matching the path or its base name).
 bool is_excluded(const WalkOptions& options, const std::string& path);
 
-// "2026-11-25" for a time in seconds since the epoch, in UTC.
-std::string iso_date(int64_t seconds);
-
 // Kinds of content told apart by their first bytes.
 bool has_elf_magic(const std::vector<uint8_t>& bytes);
 bool has_archive_magic(const std::vector<uint8_t>& bytes);

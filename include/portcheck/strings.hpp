@@ -2,6 +2,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,9 @@ template <typename T, typename Item>
 bool contains(const std::vector<T>& list, const Item& item) {
   return std::find(list.begin(), list.end(), item) != list.end();
 }
+
+// "2026-11-25" for a time in seconds since the epoch, in UTC.
+std::string iso_date(int64_t seconds);
 
 // {2, 17} as "2.17".
 std::string dotted(const std::vector<int>& numbers);

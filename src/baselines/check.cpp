@@ -10,7 +10,7 @@
 namespace portcheck {
 namespace {
 
-bool iso_date(const std::string& text) {
+bool is_iso_date(const std::string& text) {
   static const std::regex date(R"(\d{4}-\d{2}-\d{2})");
   return std::regex_match(text, date);
 }
@@ -111,7 +111,7 @@ void check_support(const Target& t, std::vector<std::string>& problems) {
       last_rank = rank;
     }
     require(problems, !phase.source.empty(), t, where + " has no source");
-    require(problems, !phase.until || iso_date(*phase.until), t,
+    require(problems, !phase.until || is_iso_date(*phase.until), t,
             where + ".until is not an ISO date");
     const SupportPhase* before = i > 0 ? &t.support[i - 1] : nullptr;
     require(problems, !before || before->until.has_value(), t,
@@ -135,8 +135,8 @@ void check_target(const Target& t, std::vector<std::string>& problems) {
   }
   require(problems, !t.name.empty() && !t.family.empty(), t, "name and family are required");
   require(problems, t.kind == "distro" || t.kind == "policy", t, "kind must be distro or policy");
-  require(problems, iso_date(t.released), t, "released is not an ISO date");
-  require(problems, !t.end_of_support || iso_date(*t.end_of_support), t,
+  require(problems, is_iso_date(t.released), t, "released is not an ISO date");
+  require(problems, !t.end_of_support || is_iso_date(*t.end_of_support), t,
           "end_of_support is not an ISO date");
   check_support(t, problems);
   require(problems, !t.architectures.empty(), t, "no architectures");
@@ -210,7 +210,7 @@ void check_inventory(const Target& t, std::vector<std::string>& problems) {
 std::vector<std::string> check_baselines(const BaselineTable& table) {
   std::vector<std::string> problems;
   std::set<std::string> ids;
-  if (!iso_date(table.table_date)) problems.push_back("table_date is not an ISO date");
+  if (!is_iso_date(table.table_date)) problems.push_back("table_date is not an ISO date");
   // A table of no targets passes every file: only a replacing table can be one.
   if (table.targets.empty()) problems.push_back("the table has no targets");
   for (const auto& target : table.targets) {
@@ -219,7 +219,7 @@ std::vector<std::string> check_baselines(const BaselineTable& table) {
   }
   check_names(table, problems);
   for (const auto& line : table.openssl_lines) {
-    if (!iso_date(line.end_of_support) || line.source.empty() || line.line.empty()) {
+    if (!is_iso_date(line.end_of_support) || line.source.empty() || line.line.empty()) {
       problems.push_back("openssl_lines: every line needs a version, an ISO date and a source");
     }
   }

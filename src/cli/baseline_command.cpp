@@ -11,6 +11,7 @@
 #include "portcheck/escape.hpp"
 #include "portcheck/inputs.hpp"
 #include "portcheck/report.hpp"
+#include "portcheck/strings.hpp"
 
 namespace portcheck::cli {
 namespace {

@@ -1,6 +1,17 @@
 #include "portcheck/strings.hpp"
 
+#include <ctime>
+
 namespace portcheck {
+
+std::string iso_date(int64_t seconds) {
+  time_t time = static_cast<time_t>(seconds);
+  struct tm parts {};
+  if (!gmtime_r(&time, &parts)) return "";
+  char text[16];
+  std::strftime(text, sizeof text, "%Y-%m-%d", &parts);
+  return text;
+}
 
 std::string dotted(const std::vector<int>& numbers) {
   std::string text;

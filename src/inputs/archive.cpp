@@ -8,6 +8,8 @@
 #include <memory>
 #include <new>
 
+#include "portcheck/strings.hpp"
+
 namespace portcheck::inputs {
 namespace {
 

@@ -1,5 +1,4 @@
 #include <cstring>
-#include <ctime>
 
 #include "portcheck/inputs.hpp"
 
@@ -31,15 +30,6 @@ bool has_archive_magic(const std::vector<uint8_t>& bytes) {
          starts_with(bytes, "\x28\xb5\x2f\xfd", 4) || starts_with(bytes, "PK\x03\x04", 4) ||
          starts_with(bytes, "PK\x05\x06", 4) || starts_with(bytes, "!<arch>\n", 8) ||
          starts_with(bytes, "\xed\xab\xee\xdb", 4) || starts_with(bytes, "ustar", 5, 257);
-}
-
-std::string iso_date(int64_t seconds) {
-  time_t time = static_cast<time_t>(seconds);
-  struct tm parts {};
-  if (!gmtime_r(&time, &parts)) return "";
-  char text[16];
-  std::strftime(text, sizeof text, "%Y-%m-%d", &parts);
-  return text;
 }
 
 }  // namespace portcheck

@@ -16,6 +16,7 @@
 #include <optional>
 
 #include "archive.hpp"
+#include "portcheck/strings.hpp"
 
 namespace portcheck::inputs {
 namespace {

@@ -19,6 +19,7 @@
 #include <set>
 
 #include "archive.hpp"
+#include "portcheck/strings.hpp"
 
 namespace portcheck::inputs {
 namespace {

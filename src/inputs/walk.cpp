@@ -11,6 +11,7 @@
 #include <set>
 
 #include "archive.hpp"
+#include "portcheck/strings.hpp"
 #include "rpm.hpp"
 #include "squashfs.hpp"
 
