@@ -1,5 +1,12 @@
 #include "member.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include "archive.hpp"
 #include "rpm.hpp"
 #include "squashfs.hpp"
@@ -14,6 +21,38 @@ std::string mebibytes(size_t bytes) { return std::to_string(bytes >> 20) + " MiB
 constexpr size_t kMaxAliasBytes = size_t{64} << 20;
 
 }  // namespace
+
+bool ByteSource::read(uint64_t at, void* out, size_t length) const {
+  if (at > size || length > size - at) return false;
+  if (memory) {
+    std::memcpy(out, memory + at, length);
+    return true;
+  }
+  auto* bytes = static_cast<uint8_t*>(out);
+  while (length > 0) {
+    ssize_t got = ::pread(fd, bytes, length, static_cast<off_t>(at));
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) return false;  // an error, or the file shrank under us
+    bytes += got;
+    at += static_cast<uint64_t>(got);
+    length -= static_cast<size_t>(got);
+  }
+  return true;
+}
+
+FileSource::FileSource(const std::string& path) {
+  source_.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  struct stat info {};
+  if (source_.fd < 0 || ::fstat(source_.fd, &info) != 0) {
+    error_ = errno;
+    return;
+  }
+  source_.size = static_cast<uint64_t>(info.st_size);
+}
+
+FileSource::~FileSource() {
+  if (source_.fd >= 0) ::close(source_.fd);
+}
 
 void member_error(const std::string& path, ErrorKind kind, const std::string& message,
                   const ArchiveContext& context) {

@@ -1,6 +1,6 @@
-// What every container read in place shares (archives, SquashFS images): the context of the
-// release being read, error entries for its members, the memory a member may take, and the
-// bounded record of symlinks and hard links.
+// What every container read in place shares (archives, RPM packages, SquashFS images): the
+// context of the release being read, its bytes, error entries for its members, the memory a
+// member may take, and the bounded record of symlinks and hard links.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +18,36 @@ struct ArchiveContext {
   WalkStats& stats;
   bool named = false;        // the archive itself was named on the command line
   bool in_deb_data = false;  // reading the data archive of a .deb
+};
+
+// The longest path Linux resolves (PATH_MAX): no member name or link target may be longer.
+constexpr size_t kMaxPath = 4096;
+
+// A container's bytes: an open file read with pread, or a buffer in memory. Every read is
+// checked against `size`; a file that shrinks under it fails the read.
+struct ByteSource {
+  int fd = -1;
+  const uint8_t* memory = nullptr;
+  uint64_t size = 0;
+
+  bool read(uint64_t at, void* out, size_t length) const;
+};
+
+// A container on disk opened read-only (never blocking on a special file) for as long as this
+// lives; `error` is the errno of a failed open.
+class FileSource {
+ public:
+  explicit FileSource(const std::string& path);
+  ~FileSource();
+  FileSource(const FileSource&) = delete;
+  FileSource& operator=(const FileSource&) = delete;
+
+  const ByteSource& bytes() const { return source_; }
+  int error() const { return error_; }
+
+ private:
+  ByteSource source_;
+  int error_ = 0;
 };
 
 // Archives inside archives are opened to this depth (1 is a container on disk) and no deeper.
@@ -41,9 +71,8 @@ void member_over_budget(Member member, const std::string& path, const ArchiveCon
 
 // What a member read whole becomes, inside a container at `depth` whose members are written
 // `container` + name: an AppImage (its runtime, and its image's files within kMaxDepth), an ELF
-// file, or a
-// SquashFS image or archive opened one level deeper while that stays within kMaxDepth; anything
-// else is counted as skipped.
+// file, or an RPM package, SquashFS image or archive opened one level deeper while that stays
+// within kMaxDepth; anything else is counted as skipped.
 void hand_on(std::vector<uint8_t> bytes, const std::string& path, const std::string& container,
              int depth, const std::string& modified, const ArchiveContext& context);
 

@@ -1,15 +1,11 @@
 #include "rpm.hpp"
 
 #include <archive.h>
-#include <fcntl.h>
 #include <mbedtls/md5.h>
 #include <mbedtls/sha256.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
-#include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <map>
 #include <new>
@@ -25,8 +21,6 @@ namespace {
 constexpr uint32_t kMaxHeaderEntries = 0xffff;
 constexpr uint32_t kMaxHeaderData = 0x0fffffff;
 constexpr size_t kLeadSize = 96;
-// A member name or symlink target longer than PATH_MAX names nothing a system can install.
-constexpr uint64_t kMaxName = 4096;
 // The names of hard links waiting for the member that carries their data.
 constexpr size_t kMaxPendingNames = size_t{64} << 20;
 
@@ -34,31 +28,6 @@ constexpr uint32_t kSigMd5 = 1004;                // header and payload, MD5 (BI
 constexpr uint32_t kTagPayloadDigest = 5092;      // compressed payload, hex (STRING_ARRAY)
 constexpr uint32_t kTagPayloadDigestAlgo = 5093;  // INT32; 8 is SHA-256 (PGPHASHALGO_SHA256)
 constexpr uint32_t kSha256 = 8;
-
-// The package's bytes, on disk or in memory; reads are bounds-checked.
-struct Source {
-  int fd = -1;
-  const uint8_t* memory = nullptr;
-  uint64_t size = 0;
-
-  bool read(uint64_t at, void* out, size_t length) const {
-    if (at > size || length > size - at) return false;
-    if (memory) {
-      std::memcpy(out, memory + at, length);
-      return true;
-    }
-    auto* bytes = static_cast<uint8_t*>(out);
-    while (length > 0) {
-      ssize_t got = ::pread(fd, bytes, length, static_cast<off_t>(at));
-      if (got < 0 && errno == EINTR) continue;
-      if (got <= 0) return false;
-      bytes += got;
-      at += static_cast<uint64_t>(got);
-      length -= static_cast<size_t>(got);
-    }
-    return true;
-  }
-};
 
 uint32_t big_endian(const uint8_t* bytes) {
   return uint32_t{bytes[0]} << 24 | uint32_t{bytes[1]} << 16 | uint32_t{bytes[2]} << 8 | bytes[3];
@@ -95,7 +64,7 @@ struct Header {
 };
 
 // Reads the header at `at`; on failure says why.
-std::optional<Header> read_header(const Source& source, uint64_t at, const char* which,
+std::optional<Header> read_header(const ByteSource& source, uint64_t at, const char* which,
                                   std::string& why) {
   uint8_t intro[16];
   if (!source.read(at, intro, sizeof intro)) {
@@ -138,7 +107,7 @@ std::string hex(const uint8_t* bytes, size_t length) {
 }
 
 // Hashes [from, size) of the package with SHA-256 (or MD5) and returns the hex digest.
-std::optional<std::string> digest(const Source& source, uint64_t from, bool sha256) {
+std::optional<std::string> digest(const ByteSource& source, uint64_t from, bool sha256) {
   mbedtls_sha256_context sha;
   mbedtls_md5_context md5;
   mbedtls_sha256_init(&sha);
@@ -216,14 +185,10 @@ struct CpioEntry {
 };
 
 std::optional<uint64_t> number(const uint8_t* text, size_t width, int base) {
+  const char* begin = reinterpret_cast<const char*>(text);
   uint64_t value = 0;
-  for (size_t i = 0; i < width; ++i) {
-    int digit = std::isxdigit(text[i])
-                    ? (std::isdigit(text[i]) ? text[i] - '0' : std::tolower(text[i]) - 'a' + 10)
-                    : 99;
-    if (digit >= base) return std::nullopt;
-    value = value * static_cast<uint64_t>(base) + static_cast<uint64_t>(digit);
-  }
+  auto [end, error] = std::from_chars(begin, begin + width, value, base);
+  if (error != std::errc() || end != begin + width) return std::nullopt;
   return value;
 }
 
@@ -315,7 +280,7 @@ class CpioReader {
   uint64_t padding(uint64_t length) const { return new_form_ ? (4 - length % 4) % 4 : 0; }
 
   std::optional<std::string> read_name(const CpioEntry& entry) {
-    if (entry.name_size == 0 || entry.name_size > kMaxName) {
+    if (entry.name_size == 0 || entry.name_size > kMaxPath) {
       corrupt("a cpio member name of " + std::to_string(entry.name_size) +
               " bytes in the RPM payload");
       return std::nullopt;
@@ -357,7 +322,7 @@ class CpioReader {
   }
 
   bool symlink(const CpioEntry& entry, const std::string& name) {
-    if (entry.size == 0 || entry.size > kMaxName) {
+    if (entry.size == 0 || entry.size > kMaxPath) {
       return corrupt("a symlink of " + std::to_string(entry.size) + " bytes in the RPM payload");
     }
     std::string target(static_cast<size_t>(entry.size), '\0');
@@ -419,7 +384,7 @@ class CpioReader {
 };
 
 struct Feed {
-  const Source* source;
+  const ByteSource* source;
   uint64_t at;
   std::vector<uint8_t> buffer = std::vector<uint8_t>(65536);
 };
@@ -441,7 +406,7 @@ void damaged(const std::string& display, const std::string& why, const ArchiveCo
 
 // Checks the payload against the digest the package carries: the SHA-256 of the compressed
 // payload (rpm 4.14 and later), else the MD5 of the header and payload (the signature header).
-bool digest_matches(const Source& source, const Header& signature, const Header& main,
+bool digest_matches(const ByteSource& source, const Header& signature, const Header& main,
                     uint64_t main_start, const std::string& display,
                     const ArchiveContext& context) {
   auto algorithm = main.value(kTagPayloadDigestAlgo);
@@ -468,7 +433,7 @@ bool digest_matches(const Source& source, const Header& signature, const Header&
   return false;
 }
 
-void read_rpm(const Source& source, const std::string& display, int depth,
+void read_rpm(const ByteSource& source, const std::string& display, int depth,
               const ArchiveContext& context) {
   uint8_t lead[kLeadSize];
   if (!source.read(0, lead, sizeof lead))
@@ -500,22 +465,16 @@ bool has_rpm_lead(const std::vector<uint8_t>& first) {
 
 void read_rpm_file(const std::string& path, const std::string& display,
                    const ArchiveContext& context) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) return member_error(display, ErrorKind::unreadable, std::strerror(errno), context);
-  struct stat info {};
-  Source source;
-  source.fd = fd;
-  source.size = ::fstat(fd, &info) == 0 ? static_cast<uint64_t>(info.st_size) : 0;
-  read_rpm(source, display, 1, context);
-  ::close(fd);
+  FileSource file(path);
+  if (file.error()) {
+    return member_error(display, ErrorKind::unreadable, std::strerror(file.error()), context);
+  }
+  read_rpm(file.bytes(), display, 1, context);
 }
 
 void read_rpm_bytes(const std::vector<uint8_t>& bytes, const std::string& display, int depth,
                     const ArchiveContext& context) {
-  Source source;
-  source.memory = bytes.data();
-  source.size = bytes.size();
-  read_rpm(source, display, depth, context);
+  read_rpm(ByteSource{-1, bytes.data(), bytes.size()}, display, depth, context);
 }
 
 }  // namespace portcheck::inputs

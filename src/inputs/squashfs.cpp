@@ -1,6 +1,5 @@
 #include "squashfs.hpp"
 
-#include <fcntl.h>
 #include <sqfs/compressor.h>
 #include <sqfs/data_reader.h>
 #include <sqfs/dir.h>
@@ -9,9 +8,7 @@
 #include <sqfs/inode.h>
 #include <sqfs/io.h>
 #include <sqfs/super.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -24,12 +21,11 @@
 namespace portcheck::inputs {
 namespace {
 
-// The image as libsquashfs reads it: a file on disk through pread, or bytes in memory, from
-// `offset` on (an AppImage's image follows its runtime). libsquashfs only reads through it.
+// The image as libsquashfs reads it: the bytes of a container from `offset` on (an AppImage's
+// image follows its runtime). libsquashfs only reads through it.
 struct ImageFile {
   sqfs_file_t base;  // first: libsquashfs is handed &base
-  int fd = -1;
-  const uint8_t* memory = nullptr;
+  ByteSource source;
   uint64_t offset = 0;
   uint64_t size = 0;  // of the image, from `offset`
 };
@@ -37,20 +33,7 @@ struct ImageFile {
 int read_at(sqfs_file_t* file, sqfs_u64 at, void* buffer, size_t size) {
   const auto* image = reinterpret_cast<const ImageFile*>(file);
   if (at > image->size || size > image->size - at) return SQFS_ERROR_OUT_OF_BOUNDS;
-  if (image->memory) {
-    std::memcpy(buffer, image->memory + image->offset + at, size);
-    return 0;
-  }
-  auto* out = static_cast<uint8_t*>(buffer);
-  while (size > 0) {
-    ssize_t got = ::pread(image->fd, out, size, static_cast<off_t>(image->offset + at));
-    if (got < 0 && errno == EINTR) continue;
-    if (got <= 0) return SQFS_ERROR_IO;  // an error, or the file shrank under us
-    out += got;
-    at += static_cast<uint64_t>(got);
-    size -= static_cast<size_t>(got);
-  }
-  return 0;
+  return image->source.read(image->offset + at, buffer, size) ? 0 : SQFS_ERROR_IO;
 }
 
 int refuse_write(sqfs_file_t*, sqfs_u64, const void*, size_t) { return SQFS_ERROR_UNSUPPORTED; }
@@ -60,7 +43,7 @@ sqfs_u64 image_size(const sqfs_file_t* file) {
 }
 void owned_by_caller(sqfs_object_t*) {}
 
-ImageFile make_image(uint64_t offset, uint64_t size) {
+ImageFile make_image(const ByteSource& source, uint64_t offset) {
   ImageFile image{};
   image.base.base.destroy = owned_by_caller;
   image.base.base.copy = nullptr;
@@ -68,8 +51,9 @@ ImageFile make_image(uint64_t offset, uint64_t size) {
   image.base.write_at = refuse_write;
   image.base.get_size = image_size;
   image.base.truncate = refuse_truncate;
+  image.source = source;
   image.offset = offset;
-  image.size = size;
+  image.size = source.size - offset;
   return image;
 }
 
@@ -103,9 +87,8 @@ const char* error_name(int code) {
   }
 }
 
-// The longest name a SquashFS directory entry holds, and the longest path Linux resolves.
+// The longest name a SquashFS directory entry holds.
 constexpr size_t kMaxName = 256;
-constexpr size_t kMaxPath = 4096;
 
 // The basic type of an inode (an extended one is its basic type plus 7), as directory entries
 // give it.
@@ -394,6 +377,30 @@ std::string appimage_cut(uint64_t image_offset, uint64_t size) {
          "no image follows";
 }
 
+// The runtime, the ELF file before the image, as an entry of the AppImage's own name (only its
+// bytes are analysed as ELF), then the image's files while `depth` stays within kMaxDepth.
+void read_appimage(const ByteSource& source, uint64_t image_offset, const std::string& display,
+                   int depth, const std::string& modified, const ArchiveContext& context) {
+  if (image_offset < kMinRuntime || image_offset > source.size ||
+      image_offset > member_limit(context)) {
+    return member_error(display, ErrorKind::malformed, appimage_cut(image_offset, source.size),
+                        context);
+  }
+  std::vector<uint8_t> runtime(static_cast<size_t>(image_offset));
+  if (!source.read(0, runtime.data(), runtime.size())) {
+    return member_error(display, ErrorKind::unreadable, "the AppImage runtime cannot be read",
+                        context);
+  }
+  context.sink(
+      InputItem{display, context.release, "", std::move(runtime), std::nullopt, modified, ""});
+  if (depth > kMaxDepth) {
+    ++context.stats.skipped;  // the image, as deep as an archive that is not opened
+    return;
+  }
+  ImageFile image = make_image(source, image_offset);
+  ImageReader(image, display, depth, context).read();
+}
+
 }  // namespace
 
 bool has_squashfs_magic(const std::vector<uint8_t>& first) {
@@ -413,67 +420,34 @@ std::optional<uint64_t> appimage_image_offset(const std::vector<uint8_t>& first)
 
 void read_squashfs_file(const std::string& path, const std::string& display,
                         const ArchiveContext& context) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) {
-    return member_error(display, ErrorKind::unreadable, std::strerror(errno), context);
+  FileSource file(path);
+  if (file.error()) {
+    return member_error(display, ErrorKind::unreadable, std::strerror(file.error()), context);
   }
-  off_t size = ::lseek(fd, 0, SEEK_END);
-  ImageFile image = make_image(0, size < 0 ? 0 : static_cast<uint64_t>(size));
-  image.fd = fd;
+  ImageFile image = make_image(file.bytes(), 0);
   ImageReader(image, display, 1, context).read();
-  ::close(fd);
 }
 
 void read_squashfs_bytes(const std::vector<uint8_t>& bytes, const std::string& display, int depth,
                          const ArchiveContext& context) {
-  ImageFile image = make_image(0, bytes.size());
-  image.memory = bytes.data();
+  ImageFile image = make_image(ByteSource{-1, bytes.data(), bytes.size()}, 0);
   ImageReader(image, display, depth, context).read();
 }
 
 void read_appimage_bytes(const std::vector<uint8_t>& bytes, uint64_t image_offset,
                          const std::string& display, int depth, const std::string& modified,
                          const ArchiveContext& context) {
-  if (image_offset < kMinRuntime || image_offset > bytes.size()) {
-    return member_error(display, ErrorKind::malformed, appimage_cut(image_offset, bytes.size()),
-                        context);
-  }
-  // The runtime is the ELF file before the image: only its bytes are analysed as ELF.
-  std::vector<uint8_t> runtime(bytes.begin(),
-                               bytes.begin() + static_cast<std::ptrdiff_t>(image_offset));
-  context.sink(
-      InputItem{display, context.release, "", std::move(runtime), std::nullopt, modified, ""});
-  if (depth > kMaxDepth) {
-    ++context.stats.skipped;  // the image, as deep as an archive that is not opened
-    return;
-  }
-  ImageFile image = make_image(image_offset, bytes.size() - image_offset);
-  image.memory = bytes.data();
-  ImageReader(image, display, depth, context).read();
+  read_appimage(ByteSource{-1, bytes.data(), bytes.size()}, image_offset, display, depth, modified,
+                context);
 }
 
 void read_appimage_file(const std::string& path, uint64_t image_offset, const std::string& modified,
                         const ArchiveContext& context) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) return member_error(path, ErrorKind::unreadable, std::strerror(errno), context);
-  off_t end = ::lseek(fd, 0, SEEK_END);
-  auto size = static_cast<uint64_t>(end < 0 ? 0 : end);
-  if (image_offset < kMinRuntime || image_offset > size || image_offset > member_limit(context)) {
-    ::close(fd);
-    return member_error(path, ErrorKind::malformed, appimage_cut(image_offset, size), context);
+  FileSource file(path);
+  if (file.error()) {
+    return member_error(path, ErrorKind::unreadable, std::strerror(file.error()), context);
   }
-  // The runtime is the ELF file before the image: only its bytes are analysed as ELF.
-  Result<InputFile> runtime = read_input(path, static_cast<size_t>(image_offset));
-  if (auto* failure = std::get_if<FileError>(&runtime)) {
-    ::close(fd);
-    return member_error(path, failure->kind, failure->message, context);
-  }
-  context.sink(InputItem{path, context.release, "", std::move(std::get<InputFile>(runtime).bytes),
-                         std::nullopt, modified, ""});
-  ImageFile image = make_image(image_offset, size - image_offset);
-  image.fd = fd;
-  ImageReader(image, path, 1, context).read();
-  ::close(fd);
+  read_appimage(file.bytes(), image_offset, path, 1, modified, context);
 }
 
 }  // namespace portcheck::inputs
