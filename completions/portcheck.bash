@@ -20,11 +20,15 @@ _portcheck_baseline() {
             COMPREPLY=($(compgen -d -- "$cur"))
             return
             ;;
-        --id | --name | --family)
+        --image)
+            COMPREPLY=($(compgen -f -- "$cur"))
+            return
+            ;;
+        --id | --name | --family | --platform | --max-memory)
             return
             ;;
     esac
-    COMPREPLY=($(compgen -W '--root --id --name --family --help' -- "$cur"))
+    COMPREPLY=($(compgen -W '--root --image --platform --max-memory --id --name --family --help' -- "$cur"))
 }
 
 _portcheck() {
@@ -64,14 +68,14 @@ _portcheck() {
             COMPREPLY=($(compgen -d -- "$cur"))
             return
             ;;
-        -j | --jobs | --max-memory | --exclude)
+        -j | --jobs | --max-memory | --exclude | --platform)
             return
             ;;
     esac
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W '--help --format --json --sarif --sarif-root --markdown --github
             --junit --gitlab --html --config --no-config --output --color --target --baselines --list-targets --fail-on --jobs
-            --max-memory --exclude --tree --version' -- "$cur"))
+            --max-memory --exclude --platform --tree --version' -- "$cur"))
         return
     fi
     COMPREPLY=($(compgen -f -- "$cur"))

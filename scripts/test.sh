@@ -7,6 +7,7 @@
 # (scripts/corpus.sh, which downloads Debian packages on its first run; tests/corpus/README.md)
 # and, as root, the differential test against the real loader inside Debian 11-13 minbase roots
 # (scripts/loader-diff.sh, which builds the roots on its first run; tests/differential/LOADER.md),
+# the Debian 12 root packed as a container image (tests/image/capture-debian.sh),
 # the Debian package in those roots, and the GitHub action's build step from an empty cache.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -57,6 +58,12 @@ if [ "$corpus" = 1 ]; then
   else
     echo "test: the loader differential test needs root (chroot): NOT RUN" >&2
   fi
+  # A Debian 12 root as a container image: its capture against --root and debian-12, its
+  # programs on their own image, and ld.so.cache against the loader (tests/image).
+  echo "== a Debian 12 root as a container image (tests/image/capture-debian.sh)"
+  rc=0
+  tests/image/capture-debian.sh build-test/portcheck || rc=$?
+  [ "$rc" -eq 0 ] || [ "$rc" -eq 77 ] || exit "$rc"
   # The Debian package: lintian, then installed and removed in copies of the same roots.
   echo "== the Debian package (tests/package/test-deb.sh)"
   rc=0

@@ -106,6 +106,10 @@ struct Target {
   // Kept for completeness (every PyPA policy): chosen by its id, @pypa, @policies or @all, never
   // by @supported or its family's group.
   bool on_request = false;
+  // Set for a target captured from a container image among the inputs (-t @image): it judges
+  // the files of that release (the image, or one platform of it) and no other, and there a
+  // library the image's own loader does not find is missing whatever its inventory says.
+  std::string release_scope;
   std::string released;                       // ISO date
   std::optional<std::string> end_of_support;  // none for rolling releases
   std::string dates_source;

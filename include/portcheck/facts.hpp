@@ -156,6 +156,10 @@ struct Facts {
   // (RPATH/RUNPATH with $ORIGIN, $LIB, $PLATFORM), and where: the release's own libraries.
   std::vector<std::string> bundled;
   std::vector<std::string> bundled_paths;  // parallel to `bundled`
+  // Versions it needs (not weakly) of a library the release resolved that the library does not
+  // define, by library: the loader refuses to start it ("version `NEW_2.0' not found"). A
+  // library without version definitions satisfies every need, with a warning.
+  std::vector<LibraryNeeds> undefined_versions;
   TlsFacts tls;
 };
 

@@ -1,13 +1,15 @@
 // The inputs stage: paths named by the user -> byte sources, in a stable order. Directories are
 // walked (sorted, symlinks followed once, loops detected), archives read in place with
-// libarchive (tar in any compression, zip and wheels, npm tarballs, .deb, .rpm), snaps and
-// AppImages with libsquashfs, nested archives one level deep. Never writes, never executes, never
+// libarchive (tar in any compression, zip and wheels, npm tarballs, .deb), RPM packages, snaps
+// and AppImages with libsquashfs, container images (docker save, OCI layouts) as the file system
+// their layers make, nested archives one level deep. Never writes, never executes, never
 // blocks on a special file.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -55,6 +57,29 @@ struct WalkOptions {
   // (device, inode) of the files the run will write: met among the inputs, they are reported
   // in WalkStats::outputs_met.
   std::set<std::pair<uint64_t, uint64_t>> outputs;
+  // Of a multi-platform container image, only this platform ("linux/arm64"); "" for each.
+  std::string platform;
+};
+
+// One entry of a container image's /etc/ld.so.cache: the loader finds `soname` at `path` (in the
+// image, every link followed: "image.tar!/usr/lib/x86_64-linux-gnu/libz.so.1.2.13") for the
+// architectures `flags` says (glibc's FLAG_ELF_LIBC6 and FLAG_*_LIB64 bits).
+struct LoaderCacheEntry {
+  std::string soname;
+  std::string path;
+  uint32_t flags = 0;
+};
+
+// What a container image's own loader finds without a RUNPATH: its ld.so.cache (ldconfig's
+// record of ld.so.conf; the loader never reads ld.so.conf itself), its system directories and
+// musl's /etc/ld-musl-<arch>.path.
+struct ImageLoader {
+  std::vector<LoaderCacheEntry> cache;
+  // Each system directory the image has, as the loader names it ("lib/x86_64-linux-gnu"), to
+  // where it is once links are followed ("image.tar!/usr/lib/x86_64-linux-gnu").
+  std::map<std::string, std::string> dirs;
+  // musl's path file by architecture ("x86_64"): its directories, links followed.
+  std::map<std::string, std::vector<std::string>> musl_paths;
 };
 
 // A second name of a file of the release: a symlink (libfoo.so.1 -> libfoo.so.1.2.3) or a
@@ -72,6 +97,8 @@ struct WalkStats {
   size_t alias_bytes = 0;                // the names in `aliases`, bounded
   bool aliases_cut = false;              // some were not recorded, and said so
   std::vector<std::string> outputs_met;  // inputs that are files the run would write
+  // What the loader of each container image's platform ("image.tar!/") finds by itself.
+  std::map<std::string, ImageLoader> image_loaders;
 };
 
 using InputSink = std::function<void(InputItem)>;

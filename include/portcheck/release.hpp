@@ -11,6 +11,7 @@
 
 #include "portcheck/analyse.hpp"
 #include "portcheck/facts.hpp"
+#include "portcheck/inputs.hpp"
 
 namespace portcheck {
 
@@ -24,9 +25,11 @@ std::vector<std::string> library_search_dirs(const Facts& file);
 std::string normalize_path(const std::string& path);
 
 // Sets `bundled` and `bundled_paths` of every file from the files of the same release; a
-// library may also be found under one of its aliases (symlinks, hard links).
+// library may also be found under one of its aliases (symlinks, hard links), and a member of a
+// container image where its image's own loader finds it (`image_loaders`, by container).
 void resolve_release(std::vector<Facts*>& files,
-                     const std::vector<std::pair<std::string, std::string>>& aliases = {});
+                     const std::vector<std::pair<std::string, std::string>>& aliases = {},
+                     const std::map<std::string, ImageLoader>& image_loaders = {});
 
 // The files of one release by path: built once per release, so that finding what each file
 // loads stays linear in the size of the release.

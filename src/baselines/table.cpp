@@ -306,6 +306,13 @@ TableResult parse_baselines(const std::string& json_text, const std::string& ori
   std::string where = origin;
   try {
     Json json = parse_json(json_text);
+    if (json.is_object() && !json.contains("targets") && json.contains("id")) {
+      // What `portcheck baseline capture` prints: one target, a table of its own, dated by it.
+      where = origin + ": the target";
+      table.targets.push_back(read_target(json));
+      table.table_date = table.targets.front().released;
+      return {table, "", false};
+    }
     const Json& version = json_member(json, "schema_version", JsonKind::number, "");
     if (version != 1) return {std::nullopt, origin + ": unsupported schema_version (expected 1)"};
     table.table_date = json_member(json, "table_date", JsonKind::string, "").get<std::string>();

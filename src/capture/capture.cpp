@@ -9,11 +9,15 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
 #include <set>
 
 #include "c_library.hpp"
 #include "libraries.hpp"
 #include "os_release.hpp"
+#include "portcheck/image.hpp"
 #include "portcheck/load.hpp"
 #include "portcheck/strings.hpp"
 #include "portcheck/symbol_version.hpp"
@@ -45,7 +49,7 @@ std::optional<RootFs> open_root(const std::string& root) {
   if (error || !std::filesystem::is_directory(absolute, error)) return std::nullopt;
   std::string host = std::filesystem::weakly_canonical(absolute, error).string();
   if (error) return std::nullopt;
-  return RootFs{root, host == "/" ? "" : host};
+  return RootFs{root, host == "/" ? "" : host, nullptr};
 }
 
 void capture_identity(const Context& c, const CaptureOptions& options, Target& t) {
@@ -192,7 +196,9 @@ void capture_interpreter(const Context& c, const CLibrary& libc, Target& t) {
   }
   for (const auto& target : c.known.targets) {
     auto path = target.interpreters.find(libc.arch);
-    if (target.libc_flavour == libc.flavour && path != target.interpreters.end()) {
+    // Every target of a family names the same few paths: each is tried, and said, once.
+    if (target.libc_flavour == libc.flavour && path != target.interpreters.end() &&
+        !contains(candidates, path->second)) {
       candidates.push_back(path->second);
     }
   }
@@ -284,22 +290,108 @@ void capture_libraries(const Context& c, const CLibrary& libc, const std::vector
   t.openssl_source = "the libssl and libcrypto sonames among them; " + c.from;
 }
 
-}  // namespace
+// What a capture reads of an image besides the libraries: os-release and the rest of /etc
+// (ld.so.conf among it), and the package databases.
+bool is_capture_metadata(const std::string& path) {
+  return starts_with(path, "etc/") || path == "usr/lib/os-release" ||
+         path == "lib/apk/db/installed" ||
+         (starts_with(path, "var/lib/dpkg/info/") && ends_with(path, ".list"));
+}
 
-Result<Capture> capture_baseline(const CaptureOptions& options, const BaselineTable& known) {
+// The files (inside the image, links followed, no leading '/') that a capture of `fs` reads as
+// libraries: whatever a name of shared-library shape in a library directory leads to.
+std::set<std::string> library_files(const RootFs& fs) {
+  std::vector<std::string> dirs = capture::configured_directories(fs);
+  for (const char* dir : {"/lib", "/lib64", "/usr/lib", "/usr/lib64"}) dirs.push_back(dir);
+  for (const auto& dir : capture::triplet_directories(fs)) dirs.push_back(dir);
+  std::set<std::string> files;
+  for (const auto& dir : dirs) {
+    for (const auto& name : capture::list_directory(fs, dir)) {
+      if (name.find(".so") == std::string::npos) continue;
+      auto real = capture::resolve(fs, dir + "/" + name);
+      if (real && real->size() > 1) files.insert(real->substr(1));
+    }
+  }
+  return files;
+}
+
+Result<ImagePlatform> read_image_platform(const CaptureOptions& options,
+                                          std::function<bool(const std::string&)> keep) {
+  ImageReadOptions read{options.platform, options.memory_budget, std::move(keep)};
+  Result<ContainerImage> read_image = read_container_image(options.image, read);
+  if (auto* error = std::get_if<FileError>(&read_image)) return *error;
+  auto& image = std::get<ContainerImage>(read_image);
+  if (image.platforms.size() > 1) {
+    std::vector<std::string> names;
+    for (const auto& platform : image.platforms) names.push_back(platform.name);
+    return FileError{options.image, ErrorKind::unsupported,
+                     "the image holds " + std::to_string(names.size()) + " platforms (" +
+                         short_list(names, 8) + "): choose one with --platform"};
+  }
+  return std::move(image.platforms.front());
+}
+
+// The image's architecture as uname names it, from its platform: "linux/arm64" -> "aarch64".
+std::string uname_arch(const std::string& platform) {
+  static const std::map<std::string, std::string> names{
+      {"amd64", "x86_64"},    {"arm64", "aarch64"}, {"386", "i686"},       {"arm", "armv7l"},
+      {"ppc64le", "ppc64le"}, {"s390x", "s390x"},   {"riscv64", "riscv64"}};
+  std::string arch = platform.substr(platform.find('/') + 1);
+  arch = arch.substr(0, arch.find('/'));
+  auto found = names.find(arch);
+  return found == names.end() ? arch : found->second;
+}
+
+struct OpenedRoot {
+  RootFs fs;
+  std::string arch;  // the architecture to prefer among several C libraries
+};
+
+// An image is read twice: for its configuration (which directories ld.so.conf names), then for
+// that and the libraries of those directories, so that no other file is held in memory.
+Result<OpenedRoot> open_image(const CaptureOptions& options) {
+  Result<ImagePlatform> configuration = read_image_platform(options, is_capture_metadata);
+  if (auto* error = std::get_if<FileError>(&configuration)) return *error;
+  auto& first = std::get<ImagePlatform>(configuration);
+  std::string shown = options.image + (options.platform.empty() ? "" : "[" + first.name + "]");
+  auto tree = std::make_shared<const ImageTree>(std::move(first.tree));
+  std::set<std::string> libraries = library_files(RootFs{shown, options.image, tree});
+  Result<ImagePlatform> full = read_image_platform(options, [&libraries](const std::string& path) {
+    return is_capture_metadata(path) || libraries.count(path) > 0;
+  });
+  if (auto* error = std::get_if<FileError>(&full)) return *error;
+  auto& platform = std::get<ImagePlatform>(full);
+  tree = std::make_shared<const ImageTree>(std::move(platform.tree));
+  return OpenedRoot{RootFs{shown, options.image, tree}, uname_arch(platform.name)};
+}
+
+Result<OpenedRoot> open_capture_root(const CaptureOptions& options) {
+  if (!options.image.empty()) return open_image(options);
   auto fs = open_root(options.root);
   if (!fs) return FileError{options.root, ErrorKind::not_found, "not a directory"};
+  utsname host{};
+  return OpenedRoot{*fs, ::uname(&host) == 0 ? host.machine : ""};
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> image_platforms(const std::string& image) {
+  return read_image_platform_names(image);
+}
+
+Result<Capture> capture_baseline(const CaptureOptions& options, const BaselineTable& known) {
+  Result<OpenedRoot> opened = open_capture_root(options);
+  if (auto* error = std::get_if<FileError>(&opened)) return *error;
+  const RootFs* fs = &std::get<OpenedRoot>(opened).fs;
+  const std::string& root = fs->root;
   Capture capture;
   Target& t = capture.target;
-  Context c{
-      *fs, known,
-      "captured from " + options.root + " on " + options.date + " by portcheck baseline capture",
-      capture.notes};
-  utsname host{};
-  std::string host_arch = ::uname(&host) == 0 ? host.machine : "";
-  auto libc = capture::find_c_library(*fs, host_arch);
+  Context c{*fs, known,
+            "captured from " + root + " on " + options.date + " by portcheck baseline capture",
+            capture.notes};
+  auto libc = capture::find_c_library(*fs, std::get<OpenedRoot>(opened).arch);
   if (!libc) {
-    return FileError{options.root, ErrorKind::not_found,
+    return FileError{root, ErrorKind::not_found,
                      "no C library found (libc.so.6, libc.musl-*.so.1 or ld-musl-*.so.1 in the "
                      "library directories)"};
   }
@@ -318,7 +410,7 @@ Result<Capture> capture_baseline(const CaptureOptions& options, const BaselineTa
   capture_interpreter(c, *libc, t);
   capture_ca(c, t);
   capture_libraries(c, *libc, dirs, t);
-  t.notes = "Captured by portcheck baseline capture from " + options.root + " on " + options.date +
+  t.notes = "Captured by portcheck baseline capture from " + root + " on " + options.date +
             ". Dates, installable and absent libraries are not captured.";
   return capture;
 }

@@ -5,33 +5,11 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <deque>
 #include <fstream>
 #include <memory>
 
 namespace portcheck::capture {
 namespace {
-
-// Linux gives up after 40 links in one lookup (path_resolution(7)); so do we.
-constexpr int kMaxLinks = 40;
-
-std::deque<std::string> components(const std::string& path) {
-  std::deque<std::string> parts;
-  size_t start = 0;
-  while (start <= path.size()) {
-    size_t end = path.find('/', start);
-    if (end == std::string::npos) end = path.size();
-    if (end > start) parts.push_back(path.substr(start, end - start));
-    start = end + 1;
-  }
-  return parts;
-}
-
-std::string joined(const std::vector<std::string>& parts) {
-  std::string path;
-  for (const auto& part : parts) path += "/" + part;
-  return path.empty() ? "/" : path;
-}
 
 std::optional<std::string> link_target(const std::string& host) {
   std::string target(4096, '\0');
@@ -48,43 +26,45 @@ std::optional<struct stat> stat_of(const RootFs& fs, const std::string& path) {
   return st;
 }
 
+// The regular file of the image `path` leads to, or nullptr.
+const ImageNode* image_file(const RootFs& fs, const std::string& path) {
+  auto resolved = resolve(fs, path);
+  if (!resolved) return nullptr;
+  auto found = fs.image->find(resolved->substr(1));
+  if (found == fs.image->end() || found->second.kind != ImageNode::Kind::file) return nullptr;
+  return &found->second;
+}
+
 }  // namespace
 
 std::string host_path(const RootFs& fs, const std::string& path) { return fs.host + path; }
 
 std::optional<std::string> resolve(const RootFs& fs, const std::string& path) {
-  std::vector<std::string> done;
-  std::deque<std::string> todo = components(path);
-  int links = 0;
-  while (!todo.empty()) {
-    std::string part = todo.front();
-    todo.pop_front();
-    if (part == ".") continue;
-    if (part == "..") {
-      if (!done.empty()) done.pop_back();
-      continue;
-    }
-    done.push_back(part);
-    std::string host = host_path(fs, joined(done));
-    struct stat st {};
-    if (::lstat(host.c_str(), &st) != 0) return std::nullopt;
-    if (!S_ISLNK(st.st_mode)) continue;
-    auto target = link_target(host);
-    if (!target || ++links > kMaxLinks) return std::nullopt;
-    done.pop_back();
-    if ((*target)[0] == '/') done.clear();
-    auto more = components(*target);
-    todo.insert(todo.begin(), more.begin(), more.end());
-  }
-  return joined(done);
+  auto inside = fs.image
+                    ? resolve_in_image(*fs.image, path)
+                    : follow_links(path, [&fs](const std::string& prefix) {
+                        std::string host = host_path(fs, "/" + prefix);
+                        struct stat st {};
+                        if (::lstat(host.c_str(), &st) != 0)
+                          return PathStep{PathStep::Kind::missing, ""};
+                        if (!S_ISLNK(st.st_mode)) return PathStep{PathStep::Kind::other, ""};
+                        return PathStep{PathStep::Kind::symlink, link_target(host).value_or("")};
+                      });
+  if (!inside) return std::nullopt;
+  return "/" + *inside;
 }
 
 bool is_directory(const RootFs& fs, const std::string& path) {
+  if (fs.image) {
+    auto resolved = resolve(fs, path);
+    return resolved && is_image_directory(*fs.image, resolved->substr(1));
+  }
   auto st = stat_of(fs, path);
   return st && S_ISDIR(st->st_mode);
 }
 
 bool is_regular_file(const RootFs& fs, const std::string& path) {
+  if (fs.image) return image_file(fs, path) != nullptr;
   auto st = stat_of(fs, path);
   return st && S_ISREG(st->st_mode);
 }
@@ -93,6 +73,7 @@ std::vector<std::string> list_directory(const RootFs& fs, const std::string& pat
   std::vector<std::string> names;
   auto resolved = resolve(fs, path);
   if (!resolved) return names;
+  if (fs.image) return list_image_directory(*fs.image, resolved->substr(1));
   std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir(host_path(fs, *resolved).c_str()), ::closedir);
   if (!dir) return names;
   while (const dirent* entry = ::readdir(dir.get())) {
@@ -105,6 +86,12 @@ std::vector<std::string> list_directory(const RootFs& fs, const std::string& pat
 
 std::optional<std::vector<uint8_t>> read_file(const RootFs& fs, const std::string& path,
                                               size_t limit) {
+  if (fs.image) {
+    const ImageNode* node = image_file(fs, path);
+    if (!node || !node->content) return std::nullopt;
+    size_t size = std::min(limit, node->content->size());
+    return std::vector<uint8_t>(node->content->begin(), node->content->begin() + size);
+  }
   // Checked first so that a FIFO or a device is never opened.
   if (!is_regular_file(fs, path)) return std::nullopt;
   std::ifstream file(host_path(fs, *resolve(fs, path)), std::ios::binary);

@@ -1,19 +1,26 @@
 // Paths inside a root file system, seen the way a process chrooted there would see them: an
 // absolute symlink target starts again at the root and ".." never leaves it, so an unpacked
 // image's /lib64/ld-linux-x86-64.so.2 -> /lib/... resolves inside the image, not on the host.
+// The root is a directory on the host, or a container image's file system held in memory.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "portcheck/image.hpp"
 
 namespace portcheck::capture {
 
 struct RootFs {
   std::string root;  // the root as given, for messages and sources
   std::string host;  // its absolute host path without a trailing slash; "" for the host's "/"
+  // A container image's merged file system instead of a directory on the host; only the files
+  // whose content the image reader kept can be read.
+  std::shared_ptr<const ImageTree> image;
 };
 
 // The path inside the root that `path` leads to once every symlink is followed, or nullopt when

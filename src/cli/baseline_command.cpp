@@ -4,6 +4,7 @@
 #include <ctime>
 #include <iostream>
 
+#include "options.hpp"
 #include "output.hpp"
 #include "parse_error.hpp"
 #include "portcheck/baseline.hpp"
@@ -54,11 +55,26 @@ int run_baseline_command(int argc, char** argv) {
   CaptureOptions options;
   auto* command = app.add_subcommand(
       "capture",
-      "print the running system, or the root file system at --root, as one target of the "
+      "print the running system, the root file system at --root or the container image at "
+      "--image, as one target of the "
       "table (the JSON of one element of `targets`); reads files only, runs nothing");
-  command->add_option("--root", options.root, "root file system to read")
-      ->type_name("DIR")
-      ->capture_default_str();
+  auto* root = command->add_option("--root", options.root, "root file system to read")
+                   ->type_name("DIR")
+                   ->capture_default_str();
+  command
+      ->add_option("--image", options.image,
+                   "container image to read instead: a docker save or podman save archive, or "
+                   "an OCI image layout (a directory or a tar of one)")
+      ->type_name("IMAGE")
+      ->excludes(root);
+  command->add_option("--platform", options.platform,
+                      "of a multi-platform image, the platform to capture, such as linux/arm64");
+  options.memory_budget = default_memory_budget();
+  command
+      ->add_option("--max-memory", options.memory_budget,
+                   "memory the capture of an image may take, such as 2G (default: as for a run)")
+      ->transform(CLI::AsSizeValue(false))
+      ->check(CLI::Range(kMinMemoryBudget, SIZE_MAX / 2));
   command->add_option("--id", options.id, "target id (default: ID-VERSION_ID of os-release)");
   command->add_option("--name", options.name, "target name (default: PRETTY_NAME of os-release)");
   command->add_option("--family", options.family,

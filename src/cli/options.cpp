@@ -61,6 +61,8 @@ bool apply_config(const std::optional<std::string>& explicit_path, bool fail_on_
   return true;
 }
 
+}  // namespace
+
 // The default budget: 4 GiB, or half of the RAM or of the address-space limit (ulimit -v) when
 // that is less, so that a run never plans for memory the machine cannot give it.
 size_t default_memory_budget() {
@@ -75,10 +77,6 @@ size_t default_memory_budget() {
   }
   return budget;
 }
-
-constexpr size_t kMinMemoryBudget = size_t{16} << 20;
-
-}  // namespace
 
 ParsedArgs parse_args(int argc, char** argv) {
   CLI::App app{"portcheck: on which Linux systems will this binary run, and why not elsewhere?",
@@ -138,6 +136,10 @@ ParsedArgs parse_args(int argc, char** argv) {
   app.add_option("--exclude", plan.excludes,
                  "leave out files and directories matching GLOB (path or base name); repeatable")
       ->allow_extra_args(false);
+  app.add_option("--platform", plan.platform,
+                 "of a multi-platform container image, audit only this platform, such as "
+                 "linux/arm64 (default: each platform, a release of its own)")
+      ->type_name("OS/ARCH[/VARIANT]");
   app.add_flag("--tree", plan.tree, "print each file's dependency tree (bundled, system, missing)");
   app.footer(
       "Also: portcheck baseline capture [--root DIR] [--id ID] [--name NAME] [--family FAMILY]\n"

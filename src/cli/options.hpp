@@ -30,6 +30,7 @@ struct RunPlan {
   unsigned jobs = 1;                       // files analysed at once
   size_t memory_budget = SIZE_MAX;         // --max-memory, in bytes
   std::vector<std::string> excludes;       // globs left out of directories and archives
+  std::string platform;                    // of a multi-platform container image, only this one
   bool tree = false;                       // print each file's dependency tree
   std::vector<ExtraOutput> extra_outputs;  // --json FILE, --sarif FILE, ...
   std::optional<std::string> sarif_root;   // --sarif-root: SARIF's %SRCROOT%, GitLab's root
@@ -44,5 +45,10 @@ struct ParsedArgs {
 };
 
 ParsedArgs parse_args(int argc, char** argv);
+
+// The default of --max-memory: 4 GiB, or half of the RAM or of ulimit -v when that is less.
+size_t default_memory_budget();
+// The least --max-memory accepted.
+constexpr size_t kMinMemoryBudget = size_t{16} << 20;
 
 }  // namespace portcheck::cli

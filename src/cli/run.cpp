@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -17,6 +18,7 @@
 #include "portcheck/release.hpp"
 #include "portcheck/render.hpp"
 #include "portcheck/report.hpp"
+#include "portcheck/strings.hpp"
 #include "progress.hpp"
 #include "targets.hpp"
 #include "version.hpp"
@@ -108,8 +110,17 @@ Reported report_for(const RunPlan& plan) {
   // baselines: the bundled table, extended or replaced by --baselines
   std::optional<BaselineTable> table = load_table(plan);
   if (!table) return {std::nullopt, exit_usage};
-  // targets: ids and groups resolved against the table; a typo is a usage error, not a pass
-  Selection selection = select_targets(*table, plan.target_specs);
+  // targets: images captured, then ids and groups resolved against the table; a typo is a usage
+  // error, not a pass
+  std::vector<std::string> specs = plan.target_specs;
+  ImageTargetOptions image_options{plan.paths, plan.platform, plan.memory_budget,
+                                   iso_date(std::time(nullptr))};
+  std::string image_error = add_image_targets(*table, specs, image_options);
+  if (!image_error.empty()) {
+    std::cerr << "portcheck: " << escape_text(image_error) << "\n";
+    return {std::nullopt, exit_input_error};
+  }
+  Selection selection = select_targets(*table, specs);
   if (!selection.error.empty()) {
     std::cerr << "portcheck: " << escape_text(selection.error) << "\n";
     return {std::nullopt, exit_usage};
@@ -119,7 +130,7 @@ Reported report_for(const RunPlan& plan) {
   AnalysedInputs analysed;
   {
     Progress progress;
-    WalkOptions options{plan.excludes, plan.memory_budget, existing_outputs(plan)};
+    WalkOptions options{plan.excludes, plan.memory_budget, existing_outputs(plan), plan.platform};
     analysed = analyse_inputs(plan.paths, options, pool, [&progress] { progress.file_done(); });
   }
   if (!analysed.stats.outputs_met.empty()) {
@@ -128,7 +139,7 @@ Reported report_for(const RunPlan& plan) {
     return {std::nullopt, exit_usage};
   }
   // releases: libraries beside a named file, then NEEDED resolved inside each release
-  add_disk_neighbours(analysed, WalkOptions{plan.excludes, plan.memory_budget, {}}, pool);
+  add_disk_neighbours(analysed, WalkOptions{plan.excludes, plan.memory_budget, {}, ""}, pool);
   std::map<std::string, ReleaseIndex> releases = resolve_releases(analysed);
   // report: every rule on every selected target, the release libraries' findings included
   ReportRequest request{plan.paths, selection.targets, plan.gate, plan.tree, kVersion};

@@ -1,7 +1,10 @@
 #include "targets.hpp"
 
+#include <algorithm>
 #include <set>
 
+#include "portcheck/capture.hpp"
+#include "portcheck/image.hpp"
 #include "portcheck/strings.hpp"
 
 namespace portcheck::cli {
@@ -37,7 +40,94 @@ std::string valid_choices(const BaselineTable& table) {
   return "valid targets: " + ids + "; groups: " + groups;
 }
 
+std::string unused_id(const BaselineTable& table, const std::string& wanted) {
+  auto taken = [&table](const std::string& id) {
+    return std::any_of(table.targets.begin(), table.targets.end(),
+                       [&id](const Target& target) { return target.id == id; });
+  };
+  std::string id = wanted;
+  for (int n = 2; taken(id); ++n) id = wanted + "-" + std::to_string(n);
+  return id;
+}
+
+// The images a spec names: image:FILE one, @image each container image among the inputs.
+std::vector<std::string> images_named(const std::string& spec, const ImageTargetOptions& options) {
+  if (starts_with(spec, "image:")) return {spec.substr(6)};
+  std::vector<std::string> images;
+  for (const auto& input : options.inputs) {
+    if (is_container_image(input)) images.push_back(input);
+  }
+  return images;
+}
+
+// "linux/arm/v7" -> "arm-v7", for target ids.
+std::string arch_suffix(const std::string& platform) {
+  std::string arch = platform.substr(platform.find('/') + 1);
+  std::replace(arch.begin(), arch.end(), '/', '-');
+  return arch;
+}
+
+// One target per platform of `image` (the --platform one only, when given); `scoped` for an
+// image among the inputs, whose target judges its own files only.
+std::string capture_image(const std::string& image, bool scoped, const ImageTargetOptions& options,
+                          BaselineTable& table, std::vector<std::string>& ids) {
+  std::vector<std::string> platforms{options.platform};
+  if (options.platform.empty()) {
+    auto names = image_platforms(image);
+    if (auto* error = std::get_if<FileError>(&names)) return image + ": " + error->message;
+    auto& found = std::get<std::vector<std::string>>(names);
+    if (found.size() > 1) platforms = found;
+  }
+  bool several = platforms.size() > 1;
+  for (const auto& platform : platforms) {
+    CaptureOptions capture;
+    capture.image = image;
+    capture.platform = platform;
+    capture.memory_budget = options.memory_budget;
+    capture.date = options.date;
+    Result<Capture> captured = capture_baseline(capture, table);
+    if (auto* error = std::get_if<FileError>(&captured)) {
+      return error->path + ": " + error->message;
+    }
+    Target target = std::get<Capture>(captured).target;
+    // As the inputs stage names the platforms of an image: by platform among several.
+    std::string shown = image + (several ? "[" + platform + "]" : "");
+    target.id =
+        unused_id(table, "image-" + target.id + (several ? "-" + arch_suffix(platform) : ""));
+    target.name = target.name + " (the image " + shown + ")";
+    if (scoped) target.release_scope = shown;
+    BaselineTable alone{options.date, {target}, {}};
+    auto problems = check_baselines(alone);
+    if (!problems.empty())
+      return shown + ": the captured target fails the table check: " + problems.front();
+    ids.push_back(target.id);
+    table.targets.push_back(std::move(target));
+  }
+  return "";
+}
+
 }  // namespace
+
+std::string add_image_targets(BaselineTable& table, std::vector<std::string>& specs,
+                              const ImageTargetOptions& options) {
+  std::vector<std::string> kept;
+  for (const auto& spec : specs) {
+    if (!starts_with(spec, "image:") && spec != "@image") {
+      kept.push_back(spec);
+      continue;
+    }
+    auto images = images_named(spec, options);
+    if (images.empty()) return "-t @image: no container image among the inputs";
+    std::vector<std::string> ids;
+    for (const auto& image : images) {
+      std::string error = capture_image(image, spec == "@image", options, table, ids);
+      if (!error.empty()) return error;
+    }
+    kept.insert(kept.end(), ids.begin(), ids.end());
+  }
+  specs = kept;
+  return "";
+}
 
 Selection select_targets(const BaselineTable& table, const std::vector<std::string>& specs) {
   std::vector<std::string> wanted = specs.empty() ? std::vector<std::string>{"@supported"} : specs;

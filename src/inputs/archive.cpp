@@ -80,30 +80,6 @@ void report_error(const std::string& display, const std::string& message,
   member_error(display, ErrorKind::malformed, "corrupt archive: " + message, context);
 }
 
-// Reads a member whole only when its first bytes say ELF or archive; the rest is skipped
-// unread, so a large data file never sits in memory.
-Member read_member(archive* reader, size_t limit, std::vector<uint8_t>& bytes) {
-  bytes.clear();
-  uint8_t buffer[65536];
-  bool checked = false;
-  for (;;) {
-    la_ssize_t got = archive_read_data(reader, buffer, sizeof buffer);
-    if (got < 0) return Member::failed;
-    if (got == 0) return checked || is_analysable(bytes) ? Member::read : Member::skipped;
-    if (bytes.size() + static_cast<size_t>(got) > limit) return Member::too_large;
-    try {
-      // Grows geometrically from what was read, never from the declared size.
-      bytes.insert(bytes.end(), buffer, buffer + got);
-    } catch (const std::bad_alloc&) {
-      return Member::out_of_memory;
-    }
-    if (!checked && bytes.size() >= 512) {
-      checked = true;
-      if (!is_analysable(bytes)) return Member::skipped;
-    }
-  }
-}
-
 std::string modified_date(archive_entry* entry) {
   return archive_entry_mtime_is_set(entry) ? iso_date(archive_entry_mtime(entry)) : "";
 }
@@ -231,6 +207,36 @@ ArchivePtr new_stream_reader() {
   if (!reader) throw std::bad_alloc();
   for (SupportFunction filter : in_process_filters()) filter(reader.get());
   archive_read_support_format_raw(reader.get());
+  return reader;
+}
+
+Member read_member(archive* reader, size_t limit, std::vector<uint8_t>& bytes) {
+  bytes.clear();
+  uint8_t buffer[65536];
+  bool checked = false;
+  for (;;) {
+    la_ssize_t got = archive_read_data(reader, buffer, sizeof buffer);
+    if (got < 0) return Member::failed;
+    if (got == 0) return checked || is_analysable(bytes) ? Member::read : Member::skipped;
+    if (bytes.size() + static_cast<size_t>(got) > limit) return Member::too_large;
+    try {
+      // Grows geometrically from what was read, never from the declared size.
+      bytes.insert(bytes.end(), buffer, buffer + got);
+    } catch (const std::bad_alloc&) {
+      return Member::out_of_memory;
+    }
+    if (!checked && bytes.size() >= 512) {
+      checked = true;
+      if (!is_analysable(bytes)) return Member::skipped;
+    }
+  }
+}
+
+ArchivePtr new_tar_reader() {
+  ArchivePtr reader(archive_read_new(), archive_read_free);
+  if (!reader) throw std::bad_alloc();
+  for (SupportFunction filter : in_process_filters()) filter(reader.get());
+  archive_read_support_format_tar(reader.get());
   return reader;
 }
 

@@ -84,8 +84,12 @@ void member_over_budget(Member member, const std::string& path, const ArchiveCon
 }
 
 void hand_on(std::vector<uint8_t> bytes, const std::string& path, const std::string& container,
-             int depth, const std::string& modified, const ArchiveContext& context) {
+             int depth, const std::string& modified, const ArchiveContext& outer) {
   bool may_open = depth < kMaxDepth;
+  // A member is met, never named: a compressed file that holds no archive (man.1.gz) is
+  // skipped, as in a directory, not an error of the archive named on the command line.
+  ArchiveContext context = outer;
+  context.named = false;
   if (auto image = appimage_image_offset(bytes)) {
     read_appimage_bytes(bytes, *image, path, depth + 1, modified, context);
   } else if (has_elf_magic(bytes)) {

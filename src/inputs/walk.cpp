@@ -11,6 +11,8 @@
 #include <set>
 
 #include "archive.hpp"
+#include "image.hpp"
+#include "portcheck/image.hpp"
 #include "portcheck/strings.hpp"
 #include "rpm.hpp"
 #include "squashfs.hpp"
@@ -87,6 +89,10 @@ struct Walker {
       inputs::read_squashfs_file(path, path, archive_context(named));
       return;
     }
+    if (!has_elf_magic(first) && has_archive_magic(first) && is_container_image(path)) {
+      inputs::read_image_input(path, archive_context(named));
+      return;
+    }
     if (!has_elf_magic(first) && has_archive_magic(first)) {
       inputs::read_archive_file(path, path, archive_context(named));
       return;
@@ -142,7 +148,9 @@ struct Walker {
         continue;
       }
       if (is_output(entry)) stats.outputs_met.push_back(path);
-      if (S_ISDIR(entry.st_mode) && is_symlink(path))
+      if (S_ISDIR(entry.st_mode) && is_container_image(path))
+        inputs::read_image_input(path, archive_context());
+      else if (S_ISDIR(entry.st_mode) && is_symlink(path))
         linked_dirs.emplace_back(path, entry);
       else if (S_ISDIR(entry.st_mode))
         directory(path, entry);
@@ -230,7 +238,9 @@ struct Walker {
             std::strerror(code));
       return;
     }
-    if (S_ISDIR(info.st_mode)) {
+    if (S_ISDIR(info.st_mode) && is_container_image(path)) {
+      inputs::read_image_input(path, archive_context(true));
+    } else if (S_ISDIR(info.st_mode)) {
       root = path.size() > 1 && path.back() == '/' ? path.substr(0, path.size() - 1) : path;
       char* resolved = ::realpath(root.c_str(), nullptr);
       real_root = resolved ? resolved : "";

@@ -1,8 +1,11 @@
 #include <algorithm>
+#include <map>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
 #include "portcheck/release.hpp"
+#include "portcheck/strings.hpp"
 
 namespace portcheck {
 namespace {
@@ -55,6 +58,86 @@ std::vector<std::string> expand(const std::string& entry, const std::string& ori
     }
   }
   return expanded;
+}
+
+// The multiarch directory of an architecture, as Debian and Ubuntu name them.
+std::string triplet_of(const ElfFacts& elf) {
+  static const std::map<std::string, std::string> triplets{
+      {"x86_64", "x86_64-linux-gnu"},          {"i386", "i386-linux-gnu"},
+      {"aarch64", "aarch64-linux-gnu"},        {"arm", "arm-linux-gnueabihf"},
+      {"ppc64le", "powerpc64le-linux-gnu"},    {"s390x", "s390x-linux-gnu"},
+      {"riscv64", "riscv64-linux-gnu"},        {"mips64el", "mips64el-linux-gnuabi64"},
+      {"loongarch64", "loongarch64-linux-gnu"}};
+  auto found = triplets.find(elf.machine);
+  return found == triplets.end() ? "" : found->second;
+}
+
+// glibc's FLAG_*_LIB64 (and like) bits of an ld.so.cache entry for the file's architecture;
+// nullopt where any entry may do.
+std::optional<uint32_t> cache_flags_of(const ElfFacts& elf) {
+  static const std::map<std::string, uint32_t> flags{{"x86_64", 0x0303},  {"i386", 0x0003},
+                                                     {"aarch64", 0x0a03}, {"s390x", 0x0403},
+                                                     {"ppc64le", 0x0503}, {"ppc64", 0x0503}};
+  auto found = flags.find(elf.machine);
+  if (found == flags.end()) return std::nullopt;
+  return found->second;
+}
+
+bool is_musl(const Facts& file) {
+  return file.libc == LibcFlavour::musl ||
+         (file.elf.interpreter && file.elf.interpreter->find("ld-musl-") != std::string::npos);
+}
+
+// Where a container image's own loader finds a library no RUNPATH found, in its order: for
+// glibc the cache ldconfig wrote (entries of the file's architecture), then the system
+// directories (multiarch, lib64 for 64-bit files, lib); for musl its path file, else /lib,
+// /usr/local/lib and /usr/lib.
+std::vector<std::string> image_candidates(const ImageLoader& loader, const Facts& file,
+                                          const std::string& soname) {
+  std::vector<std::string> paths;
+  auto dirs_named = [&](std::initializer_list<std::string> names) {
+    for (const auto& name : names) {
+      auto found = loader.dirs.find(name);
+      if (found != loader.dirs.end()) paths.push_back(found->second + "/" + soname);
+    }
+  };
+  if (is_musl(file)) {
+    auto path = loader.musl_paths.find(file.elf.machine);
+    if (path == loader.musl_paths.end()) {
+      dirs_named({"lib", "usr/local/lib", "usr/lib"});
+    } else {
+      for (const auto& dir : path->second) paths.push_back(dir + "/" + soname);
+    }
+    return paths;
+  }
+  auto flags = cache_flags_of(file.elf);
+  for (const auto& entry : loader.cache) {
+    if (entry.soname == soname && (!flags || entry.flags == *flags)) paths.push_back(entry.path);
+  }
+  std::string triplet = triplet_of(file.elf);
+  if (!triplet.empty()) dirs_named({"lib/" + triplet, "usr/lib/" + triplet});
+  if (file.elf.elf_class == ElfClass::elf64) dirs_named({"lib64", "usr/lib64"});
+  dirs_named({"lib", "usr/lib"});
+  return paths;
+}
+
+// What the loader checks once it has loaded a file's libraries: each version the file needs of
+// a library is among that library's definitions.
+std::vector<LibraryNeeds> undefined_versions(const Facts& file,
+                                             const std::map<std::string, const Facts*>& resolved) {
+  std::vector<LibraryNeeds> undefined;
+  for (const auto& needs : file.elf.version_needs) {
+    auto library = resolved.find(needs.library);
+    if (library == resolved.end() || library->second->elf.version_defs.empty()) continue;
+    LibraryNeeds missing{needs.library, {}};
+    for (const auto& version : needs.versions) {
+      if (!version.weak && !contains(library->second->elf.version_defs, version.name)) {
+        missing.versions.push_back(version);
+      }
+    }
+    if (!missing.versions.empty()) undefined.push_back(std::move(missing));
+  }
+  return undefined;
 }
 
 }  // namespace
@@ -115,7 +198,8 @@ std::vector<std::string> library_search_dirs(const Facts& file) {
 }
 
 void resolve_release(std::vector<Facts*>& files,
-                     const std::vector<std::pair<std::string, std::string>>& aliases) {
+                     const std::vector<std::pair<std::string, std::string>>& aliases,
+                     const std::map<std::string, ImageLoader>& image_loaders) {
   // Looked up for every NEEDED entry in every search directory: hashed, so that the cost per
   // lookup does not grow with the release.
   std::unordered_map<std::string, const Facts*> by_path;
@@ -135,16 +219,27 @@ void resolve_release(std::vector<Facts*>& files,
   for (Facts* file : files) {
     file->bundled.clear();
     file->bundled_paths.clear();
+    std::map<std::string, const Facts*> resolved;
     auto dirs = library_search_dirs(*file);
+    auto image = image_loaders.find(file->container);
     for (const auto& soname : file->elf.needed) {
-      for (const auto& dir : dirs) {
-        auto found = by_path.find(normalize_path(dir + "/" + soname));
+      std::vector<std::string> candidates;
+      for (const auto& dir : dirs) candidates.push_back(normalize_path(dir + "/" + soname));
+      // In a container image, what RUNPATH does not find the image's own loader looks for.
+      if (image != image_loaders.end()) {
+        auto more = image_candidates(image->second, *file, soname);
+        candidates.insert(candidates.end(), more.begin(), more.end());
+      }
+      for (const auto& candidate : candidates) {
+        auto found = by_path.find(candidate);
         if (found == by_path.end() || found->second == file) continue;
         file->bundled.push_back(soname);
         file->bundled_paths.push_back(found->second->path);
+        resolved[soname] = found->second;
         break;
       }
     }
+    file->undefined_versions = undefined_versions(*file, resolved);
   }
 }
 
@@ -165,7 +260,7 @@ std::map<std::string, ReleaseIndex> resolve_releases(AnalysedInputs& analysed) {
   for (const auto& alias : analysed.stats.aliases) aliases.emplace_back(alias.alias, alias.target);
   std::map<std::string, ReleaseIndex> indexes;
   for (auto& [name, files] : releases) {
-    resolve_release(files, aliases);
+    resolve_release(files, aliases, analysed.stats.image_loaders);
     indexes[name] = index_release({files.begin(), files.end()});
   }
   return indexes;

@@ -162,9 +162,19 @@ std::string painted_verdict(Verdict verdict, const Painter& p) {
   return p.paint(text, "32");
 }
 
+// The width of the target column: 20, or wider for a long id (an image's, a table's own), so
+// that an id never runs into its verdict.
+template <typename Verdicts>
+size_t id_column(const Verdicts& targets) {
+  size_t width = 20;
+  for (const auto& target : targets) width = std::max(width, target.target_id.size() + 2);
+  return width;
+}
+
 void append_matrix(std::string& out, const FileReport& file, const Painter& p) {
   if (file.targets.empty()) return;
   out += "\n";
+  size_t width = id_column(file.targets);
   for (const auto& target : file.targets) {
     const Finding* reason = reason_of(target);
     size_t more = 0, suppressed = 0;
@@ -178,7 +188,7 @@ void append_matrix(std::string& out, const FileReport& file, const Painter& p) {
     std::string label =
         extra.empty() ? to_string(target.verdict) : fmt::format("{:<8}", to_string(target.verdict));
     std::string verdict = reason ? painted_verdict(target.verdict, p) : p.paint(label, "32");
-    out += fmt::format("  {:<20}{}{}{}\n", escape_text(target.target_id), verdict,
+    out += fmt::format("  {:<{}}{}{}{}\n", escape_text(target.target_id), width, verdict,
                        reason ? escape_text(reason->message) : "", extra);
   }
 }
@@ -295,11 +305,12 @@ void append_release(std::string& out, const ReleaseReport& release, const Painte
     out += "  no verdict: none of its files could be analysed\n";
     return;
   }
+  size_t width = id_column(release.targets);
   for (const auto& target : release.targets) {
     std::string reason = target.held_back_by.empty()
                              ? ""
                              : "held back by " + escaped_short_list(target.held_back_by, 3);
-    out += fmt::format("  {:<20}{}{}\n", escape_text(target.target_id),
+    out += fmt::format("  {:<{}}{}{}\n", escape_text(target.target_id), width,
                        reason.empty() ? p.paint(to_string(target.verdict), "32")
                                       : painted_verdict(target.verdict, p),
                        reason);

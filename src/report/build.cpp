@@ -35,6 +35,31 @@ Report report_header(const AnalysedInputs& analysed, const BaselineTable& table,
   return report;
 }
 
+// The targets a release is judged on: a target captured from an image among the inputs judges
+// that image's files alone.
+std::vector<const Target*> targets_for(const std::string& release,
+                                       const std::vector<const Target*>& targets) {
+  std::vector<const Target*> kept;
+  for (const Target* target : targets) {
+    if (target->release_scope.empty() || target->release_scope == release) kept.push_back(target);
+  }
+  return kept;
+}
+
+// The releases an argument makes: itself, or one per platform of a multi-platform image
+// ("image.tar[linux/arm64]").
+std::vector<std::string> releases_of(
+    const std::string& path,
+    const std::map<std::string, std::vector<const FileReport*>>& by_release) {
+  if (by_release.count(path)) return {path};
+  std::vector<std::string> platforms;
+  for (auto at = by_release.lower_bound(path + "[");
+       at != by_release.end() && at->first.compare(0, path.size() + 1, path + "[") == 0; ++at) {
+    if (at->first.back() == ']') platforms.push_back(at->first);
+  }
+  return platforms;
+}
+
 // Every file in input order; a file's verdicts count the findings of the release libraries it
 // loads.
 std::vector<FileReport> report_files(const AnalysedInputs& analysed,
@@ -53,7 +78,8 @@ std::vector<FileReport> report_files(const AnalysedInputs& analysed,
     }
     std::vector<const Facts*> loads;
     if (facts) loads = bundled_closure(*facts, *release);
-    files.push_back(report_file(*slot, request.targets, table, request.gate, loads));
+    files.push_back(report_file(*slot, targets_for(analysed.releases[i], request.targets), table,
+                                request.gate, loads));
     files.back().release = analysed.releases[i];
     if (request.tree) files.back().tree = dependency_tree(files.back(), *release);
   }
@@ -75,19 +101,22 @@ std::vector<ReleaseReport> report_releases(const std::vector<FileReport>& files,
   std::set<std::string> summarised;  // a wheel met twice (named, and in a directory) once
   auto summarise = [&](const std::string& path, const std::vector<const FileReport*>& members) {
     if (summarised.insert(path).second) {
-      releases.push_back(report_release(path, members, request.targets, request.gate));
+      releases.push_back(
+          report_release(path, members, targets_for(path, request.targets), request.gate));
     }
   };
   for (const auto& path : request.paths) {
-    if (!by_release.count(path)) {
+    std::vector<std::string> names = releases_of(path, by_release);
+    if (names.empty()) {
       // A directory or archive without a single ELF file: said, not silently passed over.
       summarise(path, {});
       is_release[path] = false;
     }
-    if (is_release[path]) {
-      summarise(path, by_release[path]);
-      is_release[path] = false;  // a path named twice is summarised once
-      for (auto& [wheel, members] : nested_wheels(path, by_release[path])) {
+    for (const auto& name : names) {
+      if (!is_release[name]) continue;
+      summarise(name, by_release[name]);
+      is_release[name] = false;  // a path named twice is summarised once
+      for (auto& [wheel, members] : nested_wheels(name, by_release[name])) {
         summarise(wheel, members);
       }
     }

@@ -70,7 +70,7 @@ Finding version_finding(const Facts& facts, const Target& target, const std::str
 
 void check_library_versions(const Facts& facts, const Target& target, const BaselineTable&,
                             std::vector<Finding>& out) {
-  if (wrong_libc(facts, target)) return;
+  if (wrong_libc(facts, target) || in_own_image(facts, target)) return;
   for (const auto& library : facts.elf.version_needs) {
     const auto& bundled = facts.bundled;
     if (std::find(bundled.begin(), bundled.end(), library.library) != bundled.end()) continue;

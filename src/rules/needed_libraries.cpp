@@ -161,7 +161,22 @@ Finding missing_from_image(const Target& target, const std::string& soname,
 std::optional<Finding> library_finding(const Facts& facts, const Target& target,
                                        const BaselineTable& table, const std::string& soname,
                                        const char* rule, const std::string& extra_hint) {
-  if (contains(facts.bundled, soname) || provided_by_libc(target, soname)) return std::nullopt;
+  if (contains(facts.bundled, soname)) return std::nullopt;
+  // In its own image a file has what the image's loader finds (ld.so.cache, system directories,
+  // RUNPATH), which the release resolution already looked through: the rest is missing, even a
+  // library the image holds where only ld.so.conf names it (ldconfig not run since).
+  if (!target.release_scope.empty() && target.release_scope == facts.release) {
+    return Finding{rule,
+                   Severity::fail,
+                   fmt::format("needs {}, which the loader of {} does not find (not through "
+                               "RUNPATH, its ld.so.cache or its system directories)",
+                               soname, target.release_scope),
+                   fmt::format("install {} in the image, and run ldconfig after adding a "
+                               "directory to ld.so.conf",
+                               soname),
+                   {soname}};
+  }
+  if (provided_by_libc(target, soname)) return std::nullopt;
   if (contains(target.default_libraries, soname) || contains(target.openssl_default, soname)) {
     return std::nullopt;
   }

@@ -47,7 +47,9 @@ void check_libc_flavour(const Facts& facts, const Target& target, const Baseline
 // (prebuilt addons linked against glibc) loads, and fails only when a symbol is missing.
 void check_musl_glibc_versions(const Facts& facts, const Target& target, const BaselineTable&,
                                std::vector<Finding>& out) {
-  if (facts.libc != LibcFlavour::musl || !is_musl_target(target)) return;
+  if (facts.libc != LibcFlavour::musl || !is_musl_target(target) || in_own_image(facts, target)) {
+    return;
+  }
   auto glibc = facts.requirements.max.find("GLIBC");
   if (glibc == facts.requirements.max.end()) return;
   out.push_back({"musl-glibc-versions",
@@ -103,7 +105,8 @@ void check_kernel(const Facts& facts, const Target& target, const BaselineTable&
   if (!facts.elf.notes.abi_tag_kernel) return;
   auto needed = parse_dotted(*facts.elf.notes.abi_tag_kernel);
   auto has = parse_dotted(target.kernel);
-  if (!needed || !has) return;
+  // A target captured from a root or an image records 0.0: whatever kernel runs it, unknown.
+  if (!needed || !has || *has == std::vector<int>{0, 0}) return;
   // Compare major.minor only: the table records x.y, and ABI tags rarely use the third number.
   std::vector<int> needed_xy(needed->begin(),
                              needed->begin() + std::min<size_t>(2, needed->size()));

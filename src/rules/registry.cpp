@@ -8,7 +8,7 @@ extern const Rule kArchitectureRule, kLibcFlavourRule, kInterpreterRule, kGlibcV
     kGlibcPrivateRule, kLibstdcxxVersionRule, kLibgccVersionRule, kNeededLibraryRule, kIsaLevelRule,
     kKernelRule, kRpathBuildPathRule, kStaticNssRule, kTlsLibraryRule, kCaBundleRule,
     kOpenssldirRule, kOpensslSupportRule, kRelrRule, kExecStackRule, kMuslGlibcVersionsRule,
-    kLibraryVersionRule, kSymbolBlacklistRule, kPolicyVersionsRule;
+    kLibraryVersionRule, kSymbolBlacklistRule, kPolicyVersionsRule, kVersionDefinitionRule;
 }  // namespace rules
 
 const std::vector<Rule>& all_rules() {
@@ -26,6 +26,7 @@ const std::vector<Rule>& all_rules() {
       rules::kMuslGlibcVersionsRule,
       rules::kRelrRule,
       rules::kNeededLibraryRule,
+      rules::kVersionDefinitionRule,
       rules::kSymbolBlacklistRule,
       rules::kTlsLibraryRule,
       rules::kLibraryVersionRule,

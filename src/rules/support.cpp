@@ -94,4 +94,8 @@ std::string hint_static_build(const Facts& facts) {
   return "link statically (musl-gcc -static) so that no C library is needed on the target";
 }
 
+bool in_own_image(const Facts& facts, const Target& target) {
+  return !target.release_scope.empty() && target.release_scope == facts.release;
+}
+
 }  // namespace portcheck::rules

@@ -24,6 +24,10 @@ bool is_musl_target(const Target& target);
 // A glibc program on a musl target or the reverse: the libc-flavour rule's case.
 bool wrong_libc(const Facts& facts, const Target& target);
 
+// Whether the target is the one captured from the file's own container image (-t @image): there
+// the libraries its loader finds decide, not the target's recorded maxima.
+bool in_own_image(const Facts& facts, const Target& target);
+
 // Symbols (as "symbol@VERSION") bound to a needed version; the version alone when none is.
 std::vector<std::string> symbols_bound_to(const Facts& facts, const std::string& version);
 

@@ -56,7 +56,7 @@ TooNew versions_above(const Facts& facts, const std::string& family,
 void check_family(const Facts& facts, const Target& target, const std::string& family,
                   const char* rule, const std::string& hint, std::vector<Finding>& out) {
   auto limit = target_max(facts, target, family);
-  if (!limit) return;
+  if (!limit || in_own_image(facts, target)) return;
   TooNew too_new = versions_above(facts, family, *limit);
   if (too_new.versions.empty()) return;
   std::string needed = dotted(too_new.newest);
@@ -111,7 +111,7 @@ void check_unknown_glibc(const Facts& facts, const Target& target, std::vector<F
 
 void check_glibc_version(const Facts& facts, const Target& target, const BaselineTable&,
                          std::vector<Finding>& out) {
-  if (!applies_to_glibc(facts, target)) return;
+  if (!applies_to_glibc(facts, target) || in_own_image(facts, target)) return;
   check_family(facts, target, "GLIBC", "glibc-version", hint_older_glibc(facts, target), out);
   check_unknown_glibc(facts, target, out);
 }
@@ -136,6 +136,9 @@ void check_glibc_private(const Facts& facts, const Target& target, const Baselin
   const auto& special = facts.requirements.special;
   if (std::find(special.begin(), special.end(), "GLIBC_PRIVATE") == special.end()) return;
   if (!is_glibc_target(target) && facts.libc != LibcFlavour::glibc) return;
+  // Within one image glibc's own libraries come from one build, and version-definition checks
+  // each need against the library that defines it.
+  if (in_own_image(facts, target)) return;
   auto symbols = symbols_bound_to(facts, "GLIBC_PRIVATE");
   out.push_back({"glibc-private", Severity::fail,
                  fmt::format("needs GLIBC_PRIVATE, glibc's internal interface, which differs "
@@ -144,6 +147,26 @@ void check_glibc_private(const Facts& facts, const Target& target, const Baselin
                  "do not link against glibc internals; replace these symbols with public API, or "
                  "stop bundling a glibc library (libcrypt, libnsl, ...) that uses them",
                  symbols});
+}
+
+// A version the library the release resolved does not define: the loader stops before main,
+// whatever the target ("version `NEW_2.0' not found (required by ...)").
+void check_version_definitions(const Facts& facts, const Target&, const BaselineTable&,
+                               std::vector<Finding>& out) {
+  for (const auto& needs : facts.undefined_versions) {
+    std::vector<std::string> versions;
+    for (const auto& version : needs.versions) versions.push_back(version.name);
+    auto at = std::find(facts.bundled.begin(), facts.bundled.end(), needs.library);
+    std::string where = at == facts.bundled.end()
+                            ? needs.library
+                            : facts.bundled_paths[static_cast<size_t>(at - facts.bundled.begin())];
+    out.push_back({"version-definition", Severity::fail,
+                   fmt::format("needs {} of {}, which {} does not define", short_list(versions),
+                               needs.library, where),
+                   "build against the library the release carries, or carry the one it was "
+                   "built against",
+                   versions});
+  }
 }
 
 }  // namespace
@@ -164,5 +187,8 @@ extern const Rule kLibgccVersionRule{
     "libgcc-version", "GCC_ versions newer than the target's libgcc_s", check_libgcc_version};
 extern const Rule kGlibcPrivateRule{"glibc-private", "GLIBC_PRIVATE is never portable",
                                     check_glibc_private};
+extern const Rule kVersionDefinitionRule{"version-definition",
+                                         "a version the loaded library does not define",
+                                         check_version_definitions};
 
 }  // namespace portcheck::rules

@@ -426,15 +426,23 @@ TEST_CASE("a SquashFS image of the fixture directory reports each file as the di
   auto in_image = reports_under(nlohmann::json::parse(from_image.out), image + "!/", image);
   auto on_disk = reports_under(nlohmann::json::parse(from_dir.out), fixtures + "/", fixtures);
   CHECK(in_image.size() > 100);
+  size_t images = 0;
   for (const auto& [path, report] : on_disk) {
     INFO(path);
-    // An archive in an archive in the image is one level deeper than portcheck opens.
+    // An archive in an archive in the image is one level deeper than portcheck opens, and a
+    // container image is one only on disk (in an image, a tar of tars).
     if (path.rfind("nested.tar.gz!/release.zip!/", 0) == 0) continue;
+    if (path.rfind("image", 0) == 0) {
+      ++images;
+      continue;
+    }
     auto found = in_image.find(path);
     REQUIRE(found != in_image.end());
     CHECK(found->second == report);
   }
-  CHECK(in_image.size() == on_disk.size() - 2);
+  size_t image_members = 0;
+  for (const auto& [path, report] : in_image) image_members += path.rfind("image", 0) == 0;
+  CHECK(in_image.size() - image_members == on_disk.size() - images - 2);
 }
 
 TEST_CASE("a damaged AppImage or a snap in LZO is an error entry and exit 3", "[cli]") {

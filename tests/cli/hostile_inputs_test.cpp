@@ -167,6 +167,47 @@ TEST_CASE("SquashFS images: what mksquashfs never writes is an error, within bou
   }
 }
 
+TEST_CASE("container images: escapes, loops and floods are errors, within bounds", "[hostile]") {
+  const std::pair<const char*, const char*> cases[] = {
+      {"image-dotdot.tar", "has a member outside the image's root"},
+      {"image-missing.tar", "/layer.tar is missing"},
+      // Followed without its digest checked, an index that lists itself never ends.
+      {"image-self-index.tar", "does not match its digest"},
+      {"image-names.tar", "its layers name more files than a quarter of the memory budget"},
+      {"image-layout-escape", "the image names a file outside its layout: ../../../../etc/passwd"},
+  };
+  for (const auto& [name, message] : cases) {
+    INFO(name);
+    std::string image = shell_quote(hostile_archives() + "/" + name);
+    auto result = run_command(bounded(shell_quote(PORTCHECK_BINARY) +
+                                          " --format json -t rhel-9 --max-memory 64M " + image +
+                                          " 2>/dev/null",
+                                      400 << 10));
+    CHECK(result.exit_code == 3);
+    auto json = json_of(result);
+    REQUIRE(json["files"].size() == 1);
+    CHECK(contains(json["files"][0]["error"].get<std::string>(), message));
+  }
+}
+
+TEST_CASE("container images: a layer of a gigabyte is streamed, never held", "[hostile]") {
+  // 1 GiB of zeros and a 200 MiB member in one gzip layer, read twice (the file list, then the
+  // files) within 400 MiB of address space; the member over the budget is an error of its own,
+  // a garbage ld.so.cache is no cache and links that loop lead nowhere.
+  std::string image = shell_quote(hostile_archives() + "/image-big-layer.tar");
+  auto result =
+      run_command(bounded(shell_quote(PORTCHECK_BINARY) +
+                              " --format json -t rhel-9 --max-memory 96M " + image + " 2>/dev/null",
+                          400 << 10));
+  CHECK(result.exit_code == 3);
+  auto json = json_of(result);
+  REQUIRE(json["files"].size() == 2);
+  CHECK(json["files"][0]["error_kind"] == "out_of_memory");
+  CHECK(contains(json["files"][0]["path"], "image-big-layer.tar!/usr/bin/huge"));
+  CHECK(json["files"][1]["status"] == "pass");
+  CHECK(json["summary"]["skipped"] == 1);  // the zeros
+}
+
 TEST_CASE("memory: an address-space limit gives error entries, never an abort", "[hostile]") {
   if (kSanitized) return;
   // 160 MiB of address space: the default budget follows the limit, and what still does not

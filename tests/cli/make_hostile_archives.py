@@ -18,11 +18,22 @@
   sqfs-two-names.sqfs       one basic file inode (one link) under two names
   sqfs-bomb.sqfs            3,000 entries of one inode declaring 1 GiB of sparse blocks (a 1 MB
                             block list each time it is read), 12 KB in all
+  image-dotdot.tar          a docker save archive whose layer holds ../../etc/evil
+  image-missing.tar         whose manifest names a layer the archive does not hold
+  image-self-index.tar      an OCI archive whose index lists itself (a blob not named by its
+                            digest)
+  image-big-layer.tar       a gzip layer of 1 GiB of zeros, then a MEMBER_MIB MiB member that
+                            starts with the ELF magic, then ELF with a garbage ld.so.cache and
+                            symlinks that loop
+  image-names.tar           a layer of 20,000 symlinks with 2,000-byte names
+  image-layout-escape       an OCI layout directory whose manifest.json names /etc/passwd as
+                            its configuration
 
 usage: make_hostile_archives.py DIR ELF MEMBER_MIB
 """
 import gzip
 import io
+import json
 import struct
 import sys
 import tarfile
@@ -151,6 +162,123 @@ def squashfs_cases(out, elf):
             f.write(image.build(top))
 
 
+def tar_bytes(members):
+    """An uncompressed tar of (TarInfo, bytes or a file object) pairs."""
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        for info, data in members:
+            if isinstance(data, bytes):
+                info.size = len(data)
+                data = io.BytesIO(data)
+            tar.addfile(info, data)
+    return out.getvalue()
+
+
+def entry(name, kind=tarfile.REGTYPE, link=""):
+    info = tarfile.TarInfo(name)
+    info.type, info.linkname = kind, link
+    return info
+
+
+def docker_save(path, layers, names=None):
+    """docker save (before Docker 25) of one image of `layers` (raw layer blobs)."""
+    import hashlib
+    names = names or ["%064x/layer.tar" % i for i in range(len(layers))]
+    config = json.dumps({"architecture": "amd64", "os": "linux", "rootfs": {
+        "type": "layers", "diff_ids": ["sha256:" + hashlib.sha256(l).hexdigest() for l in layers]}})
+    config_name = hashlib.sha256(config.encode()).hexdigest() + ".json"
+    members = [(entry(config_name), config.encode()),
+               (entry("manifest.json"),
+                json.dumps([{"Config": config_name, "Layers": names}]).encode())]
+    members += [(entry(name), layer) for name, layer in zip(names, layers) if not name.startswith("!")]
+    with open(path, "wb") as f:
+        f.write(tar_bytes(members))
+
+
+def big_layer(path, elf, mib):
+    """A docker save archive streamed to disk: its one layer gzip-compressed, 1 GiB of zeros in
+    it, never held in memory."""
+    import hashlib
+    cache = b"glibc-ld.so.cache1.1" + struct.pack("<IIB3xI12x", 0x7fffffff, 0, 2, 0)
+    layer_path = path + ".layer"
+    with open(layer_path, "wb") as raw:
+        with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=1, mtime=0) as gz:
+            with tarfile.open(fileobj=gz, mode="w|", format=tarfile.PAX_FORMAT) as tar:
+                zeros = tarfile.TarInfo("data/zeros")
+                zeros.size = 1 << 30
+                tar.addfile(zeros, io.BufferedReader(_Repeat(bytes(1 << 20), 1 << 30)))
+                huge = tarfile.TarInfo("usr/bin/huge")
+                huge.size = mib << 20
+                tar.addfile(huge, io.BufferedReader(Zeros(huge.size)))
+                for info, data in ((entry("etc/ld.so.cache"), cache), (entry("usr/bin/tool"), elf)):
+                    info.size = len(data)
+                    tar.addfile(info, io.BytesIO(data))
+                for name, link in (("lib/a", "b"), ("lib/b", "a"), ("usr/lib", "usr/lib")):
+                    tar.addfile(entry(name, tarfile.SYMTYPE, link))
+    digest = hashlib.sha256()
+    with open(layer_path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    name = "blobs/sha256/" + digest.hexdigest()
+    config = json.dumps({"architecture": "amd64", "os": "linux"}).encode()
+    config_name = "blobs/sha256/" + hashlib.sha256(config).hexdigest()
+    manifest = json.dumps([{"Config": config_name, "Layers": [name]}]).encode()
+    with tarfile.open(path, "w", format=tarfile.PAX_FORMAT) as tar:
+        for member, data in ((config_name, config), ("manifest.json", manifest)):
+            info = tarfile.TarInfo(member)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+        tar.add(layer_path, name)
+    import os
+    os.remove(layer_path)
+
+
+class _Repeat(io.RawIOBase):
+    def __init__(self, block, size):
+        self.block, self.left = block, size
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        n = min(len(buffer), self.left, len(self.block))
+        buffer[:n] = self.block[:n]
+        self.left -= n
+        return n
+
+
+def image_cases(out, elf, mib):
+    import hashlib
+    import os
+    docker_save(f"{out}/image-dotdot.tar", [tar_bytes([(entry("../../etc/evil"), elf)])])
+    docker_save(f"{out}/image-missing.tar", [tar_bytes([(entry("usr/bin/tool"), elf)])],
+                ["!" + "%064x/layer.tar" % 7])
+    # An index that lists itself (its blob stored under a name that is not its digest):
+    # followed without a check, reading would never end.
+    name = "1" * 64
+    loop = json.dumps({"schemaVersion": 2,
+                       "mediaType": "application/vnd.oci.image.index.v1+json",
+                       "manifests": [{"mediaType": "application/vnd.oci.image.index.v1+json",
+                                      "digest": "sha256:" + name, "size": 1}]}).encode()
+    members = [(entry("oci-layout"), b'{"imageLayoutVersion": "1.0.0"}'),
+               (entry("index.json"), loop), (entry("blobs/sha256/" + name), loop)]
+    with open(f"{out}/image-self-index.tar", "wb") as f:
+        f.write(tar_bytes(members))
+    big_layer(f"{out}/image-big-layer.tar", elf, mib)
+    names = [(entry("n%05d-" % i + "x" * 2000, tarfile.SYMTYPE, "y" * 2000), b"")
+             for i in range(20000)]
+    names = [(info, io.BytesIO(b"")) for info, _ in names]
+    docker_save(f"{out}/image-names.tar", [tar_bytes(names + [(entry("usr/bin/tool"), elf)])])
+    layout = f"{out}/image-layout-escape"
+    os.makedirs(layout, exist_ok=True)
+    for name, data in (("oci-layout", b'{"imageLayoutVersion": "1.0.0"}'),
+                       ("index.json", b'{"schemaVersion": 2, "manifests": []}'),
+                       ("manifest.json", json.dumps([{"Config": "../../../../etc/passwd",
+                                                      "Layers": []}]).encode())):
+        with open(f"{layout}/{name}", "wb") as f:
+            f.write(data)
+
+
 def main():
     out, elf_path, mib = sys.argv[1], sys.argv[2], int(sys.argv[3])
     elf = open(elf_path, "rb").read()
@@ -163,6 +291,7 @@ def main():
         z.writestr("données/tool", elf)
     rpm_cases(out, elf)
     squashfs_cases(out, elf)
+    image_cases(out, elf, mib)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,8 @@ import time
 # NEEDED libraries (a soname the loader does not find):
 LIBRARY_RULES = ("needed-library", "tls-library")
 # Symbol versions (a version the loader does not find in the library that should define it):
-VERSION_RULES = ("glibc-version", "libstdcxx-version", "libgcc-version", "library-version")
+VERSION_RULES = ("glibc-version", "libstdcxx-version", "libgcc-version", "library-version",
+                 "version-definition")
 # Counted one way only: a fail explains a refusal of the loader, but a fail where the loader loads
 # the file is not a false fail (it is counted apart, as a note), and its versions are culprits only
 # when ldd names them too. glibc-private fails GLIBC_PRIVATE on every target, however new, because
@@ -203,9 +204,10 @@ RE_LIBRARY_VERSION = re.compile(r"^needs .+? of (\S+), which ")
 
 
 def library_of_version_finding(rule, message):
-    """The library a library-version finding is about ("needs V of SONAME, which ..."), else "".
+    """The library a library-version or version-definition finding is about ("needs V of
+    SONAME, which ..."), else "".
     """
-    if rule != "library-version":
+    if rule not in ("library-version", "version-definition"):
         return ""
     found = RE_LIBRARY_VERSION.search(message)
     return found.group(1) if found else ""

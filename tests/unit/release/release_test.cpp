@@ -79,3 +79,41 @@ TEST_CASE("libraries that need each other do not loop", "[release]") {
   resolve_release(files);
   CHECK(bundled_closure(a, index_release({&a, &b})) == std::vector<const Facts*>{&b});
 }
+
+TEST_CASE(
+    "a version the resolved library does not define is recorded; weak needs and "
+    "libraries without definitions are not",
+    "[release]") {
+  Facts tool = file("r/bin/tool", {"libnew.so.1", "libold.so.1"}, {"$ORIGIN/../lib"});
+  tool.elf.version_needs = {
+      {"libnew.so.1", {{"NEW_1.0", 2, false}, {"NEW_2.0", 3, false}, {"NEW_3.0", 4, true}}},
+      {"libold.so.1", {{"OLD_9.0", 5, false}}}};
+  Facts lib = file("r/lib/libnew.so.1", {});
+  lib.elf.version_defs = {"NEW_1.0"};
+  Facts old = file("r/lib/libold.so.1", {});  // no version definitions at all
+  std::vector<Facts*> release{&tool, &lib, &old};
+  resolve_release(release);
+  REQUIRE(tool.undefined_versions.size() == 1);
+  CHECK(tool.undefined_versions[0].library == "libnew.so.1");
+  REQUIRE(tool.undefined_versions[0].versions.size() == 1);
+  CHECK(tool.undefined_versions[0].versions[0].name == "NEW_2.0");
+}
+
+TEST_CASE("in a container image the image's loader finds what RUNPATH does not", "[release]") {
+  Facts tool = file("img!/usr/bin/tool", {"libz.so.1", "libnew.so.1", "libgone.so.1"});
+  tool.container = "img!/";
+  Facts zlib = file("img!/usr/lib/x86_64-linux-gnu/libz.so.1", {});
+  Facts vendor = file("img!/opt/vendor/lib/libnew.so.1", {});
+  Facts elsewhere = file("img!/opt/other/libgone.so.1", {});
+  ImageLoader loader;
+  loader.dirs = {{"lib/x86_64-linux-gnu", "img!/usr/lib/x86_64-linux-gnu"},
+                 {"usr/lib/x86_64-linux-gnu", "img!/usr/lib/x86_64-linux-gnu"}};
+  // ld.so.cache: the vendor library, and an aarch64 entry the x86-64 file does not take
+  loader.cache = {{"libnew.so.1", "img!/opt/vendor/lib/libnew.so.1", 0x0303},
+                  {"libgone.so.1", "img!/opt/other/libgone.so.1", 0x0a03}};
+  std::vector<Facts*> release{&tool, &zlib, &vendor, &elsewhere};
+  resolve_release(release, {}, {{"img!/", loader}});
+  CHECK(tool.bundled == Paths{"libz.so.1", "libnew.so.1"});
+  CHECK(tool.bundled_paths ==
+        Paths{"img!/usr/lib/x86_64-linux-gnu/libz.so.1", "img!/opt/vendor/lib/libnew.so.1"});
+}

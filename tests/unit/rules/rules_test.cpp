@@ -142,6 +142,41 @@ TEST_CASE("glibc-private: never portable", "[rules]") {
             .empty());
 }
 
+TEST_CASE("version-definition: a version the loaded library lacks fails everywhere", "[rules]") {
+  Facts f = facts(glibc_program({{"new_feature", "NEW_2.0"}}));
+  f.bundled = {"libnew.so.1"};
+  f.bundled_paths = {"r/lib/libnew.so.1"};
+  f.undefined_versions = {{"libnew.so.1", {{"NEW_2.0", 3, false}}}};
+  auto found = findings_of(f, glibc_target("t", {2, 99}), "version-definition");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].severity == Severity::fail);
+  CHECK(found[0].message ==
+        "needs NEW_2.0 of libnew.so.1, which r/lib/libnew.so.1 does not define");
+  CHECK(found[0].culprits == std::vector<std::string>{"NEW_2.0"});
+  f.undefined_versions.clear();
+  CHECK(findings_of(f, glibc_target("t", {2, 99}), "version-definition").empty());
+}
+
+TEST_CASE("on the target of its own image, the image's libraries decide", "[rules]") {
+  Facts f = facts(glibc_program({{"_dl_find_object", "GLIBC_PRIVATE"}, {"x", "GLIBC_2.99"}}));
+  f.release = "app.tar";
+  f.elf.needed = {"libc.so.6", "libgone.so.1"};
+  f.bundled = {"libc.so.6"};
+  Target own = glibc_target("image-t", {2, 28});
+  own.release_scope = "app.tar";
+  own.default_libraries.push_back("libgone.so.1");  // recorded, but the loader does not find it
+  CHECK(findings_of(f, own, "glibc-version").empty());
+  CHECK(findings_of(f, own, "glibc-private").empty());
+  auto missing = findings_of(f, own, "needed-library");
+  REQUIRE(missing.size() == 1);
+  CHECK(missing[0].severity == Severity::fail);
+  CHECK(missing[0].message.find("libgone.so.1, which the loader of app.tar does not find") == 6);
+  // The same target judging a file of another release is an ordinary target.
+  f.release = "other.tar";
+  CHECK(findings_of(f, own, "glibc-version").size() == 1);
+  CHECK(findings_of(f, own, "needed-library").empty());
+}
+
 TEST_CASE("libstdcxx-version and libgcc-version", "[rules]") {
   ElfFacts elf = glibc_program({{"memcpy", "GLIBC_2.14"}});
   elf.version_needs.push_back(
