@@ -22,9 +22,14 @@ struct ImageNode {
   enum class Kind { file, directory, symlink, hardlink, other };
   Kind kind = Kind::file;
   std::string target;  // a symlink's target as stored; a hard link's file, as a path in the image
+                       // (a hard link is a file of its own: links are not followed through it)
   uint64_t size = 0;
   size_t layer = 0;  // the layer that wrote it, 0 the lowest
   size_t entry = 0;  // its position among that layer's members
+  // Where its bytes are, for a file and a hard link (its file's, which may since be gone under
+  // its own name): the layer and the position of the member holding them.
+  bool has_data = false;
+  size_t data_layer = 0, data_entry = 0;
   // What the file holds, when the reader was asked to keep it.
   std::shared_ptr<const std::vector<uint8_t>> content;
 };
@@ -65,15 +70,15 @@ Result<std::vector<std::string>> read_image_platform_names(const std::string& pa
 // What one prefix of a path ("usr", "usr/lib", no leading '/') is: missing, a link (its
 // target), or anything else.
 struct PathStep {
-  enum class Kind { missing, other, symlink, hardlink };
+  enum class Kind { missing, other, symlink };
   Kind kind = Kind::other;
   std::string target;
 };
 using PathLookup = std::function<PathStep(const std::string& prefix)>;
 
 // Where `path` leads once every link is followed, the way a process chrooted at the root sees
-// it: a symlink's target is read from its directory (from the root when absolute), a hard
-// link's from the root, ".." never leaves the root, and Linux's 40 links at most. Without a
+// it: a symlink's target is read from its directory (from the root when absolute), ".." never
+// leaves the root, and Linux's 40 links at most. Without a
 // leading '/'; nullopt when a component is missing or the links loop.
 std::optional<std::string> follow_links(const std::string& path, const PathLookup& lookup);
 

@@ -290,10 +290,11 @@ void capture_libraries(const Context& c, const CLibrary& libc, const std::vector
   t.openssl_source = "the libssl and libcrypto sonames among them; " + c.from;
 }
 
-// What a capture reads of an image besides the libraries: os-release and the rest of /etc
-// (ld.so.conf among it), and the package databases.
+// What a capture reads of an image besides the libraries: os-release, ld.so.conf and the
+// files of /etc/ld.so.conf.d, and the package databases.
 bool is_capture_metadata(const std::string& path) {
-  return starts_with(path, "etc/") || path == "usr/lib/os-release" ||
+  return path == "etc/os-release" || path == "usr/lib/os-release" || path == "etc/ld.so.conf" ||
+         (starts_with(path, "etc/ld.so.conf.d/") && path.find('/', 17) == std::string::npos) ||
          path == "lib/apk/db/installed" ||
          (starts_with(path, "var/lib/dpkg/info/") && ends_with(path, ".list"));
 }

@@ -31,7 +31,7 @@ const ImageNode* image_file(const RootFs& fs, const std::string& path) {
   auto resolved = resolve(fs, path);
   if (!resolved) return nullptr;
   auto found = fs.image->find(resolved->substr(1));
-  if (found == fs.image->end() || found->second.kind != ImageNode::Kind::file) return nullptr;
+  if (found == fs.image->end() || !found->second.has_data) return nullptr;
   return &found->second;
 }
 

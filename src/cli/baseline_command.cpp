@@ -67,8 +67,10 @@ int run_baseline_command(int argc, char** argv) {
                    "an OCI image layout (a directory or a tar of one)")
       ->type_name("IMAGE")
       ->excludes(root);
-  command->add_option("--platform", options.platform,
-                      "of a multi-platform image, the platform to capture, such as linux/arm64");
+  command
+      ->add_option("--platform", options.platform,
+                   "of a multi-platform image, the platform to capture, such as linux/arm64")
+      ->check(check_platform);
   options.memory_budget = default_memory_budget();
   command
       ->add_option("--max-memory", options.memory_budget,

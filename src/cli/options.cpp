@@ -63,6 +63,29 @@ bool apply_config(const std::optional<std::string>& explicit_path, bool fail_on_
 
 }  // namespace
 
+std::string check_platform(const std::string& text) {
+  auto word = [](const std::string& part) {
+    return !part.empty() && part.size() <= 64 &&
+           part.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789._-") == std::string::npos;
+  };
+  std::string platform = text.substr(0, text.find('@'));
+  std::string count = text.size() > platform.size() ? text.substr(platform.size() + 1) : "1";
+  std::vector<std::string> parts;
+  for (size_t start = 0;;) {
+    size_t slash = platform.find('/', start);
+    parts.push_back(platform.substr(start, slash - start));
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  bool counted = !count.empty() && count.size() <= 3 &&
+                 count.find_first_not_of("0123456789") == std::string::npos;
+  if ((parts.size() == 2 || parts.size() == 3) && std::all_of(parts.begin(), parts.end(), word) &&
+      counted) {
+    return "";
+  }
+  return "not a platform of the form os/arch[/variant], such as linux/arm64";
+}
+
 // The default budget: 4 GiB, or half of the RAM or of the address-space limit (ulimit -v) when
 // that is less, so that a run never plans for memory the machine cannot give it.
 size_t default_memory_budget() {
@@ -139,7 +162,8 @@ ParsedArgs parse_args(int argc, char** argv) {
   app.add_option("--platform", plan.platform,
                  "of a multi-platform container image, audit only this platform, such as "
                  "linux/arm64 (default: each platform, a release of its own)")
-      ->type_name("OS/ARCH[/VARIANT]");
+      ->type_name("OS/ARCH[/VARIANT]")
+      ->check(check_platform);
   app.add_flag("--tree", plan.tree, "print each file's dependency tree (bundled, system, missing)");
   app.footer(
       "Also: portcheck baseline capture [--root DIR] [--id ID] [--name NAME] [--family FAMILY]\n"

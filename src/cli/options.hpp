@@ -48,6 +48,10 @@ ParsedArgs parse_args(int argc, char** argv);
 
 // The default of --max-memory: 4 GiB, or half of the RAM or of ulimit -v when that is less.
 size_t default_memory_budget();
+// --platform's form, os/arch[/variant] (and @N for the Nth image of one platform): "" when
+// `text` has it, else why not.
+std::string check_platform(const std::string& text);
+
 // The least --max-memory accepted.
 constexpr size_t kMinMemoryBudget = size_t{16} << 20;
 

@@ -117,7 +117,11 @@ std::string add_image_targets(BaselineTable& table, std::vector<std::string>& sp
       continue;
     }
     auto images = images_named(spec, options);
-    if (images.empty()) return "-t @image: no container image among the inputs";
+    if (spec == "image:") return "-t image: names no image file";
+    if (images.empty()) {
+      return "-t @image: none of the inputs is a container image (an image inside a directory "
+             "is not captured)";
+    }
     std::vector<std::string> ids;
     for (const auto& image : images) {
       std::string error = capture_image(image, spec == "@image", options, table, ids);

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <deque>
@@ -37,7 +38,7 @@ struct ImageFailure {
 constexpr size_t kMaxMetadata = size_t{4} << 20;
 constexpr size_t kMaxMetadataTotal = size_t{64} << 20;
 constexpr size_t kMaxOuterMembers = 1 << 20;
-constexpr size_t kMaxConfiguration = size_t{64} << 20;  // an ld.so.cache
+constexpr size_t kMaxConfiguration = size_t{16} << 20;  // an ld.so.cache: 300,000 entries
 constexpr int kMaxIndexDepth = 4;
 
 // Reads up to `length` bytes of one member's raw data: 0 at its end, negative on an error.
@@ -76,6 +77,7 @@ class Container {
   // A manifest, index or configuration by name; nullopt when the image has none of that name.
   std::optional<std::string> metadata(const std::string& name) const {
     if (directory_) return read_from_directory(name);
+    if (oversized_.count(name)) corrupt(name + " holds more than 4 MiB, more than image metadata");
     auto found = metadata_.find(name);
     if (found != metadata_.end()) return found->second;
     return std::nullopt;
@@ -83,9 +85,9 @@ class Container {
 
   bool has_member(const std::string& name) const {
     if (directory_) {
-      struct stat info {};
-      return is_plain_name(name) && ::stat((path_ + "/" + name).c_str(), &info) == 0 &&
-             S_ISREG(info.st_mode);
+      int fd = open_member(name);
+      if (fd >= 0) ::close(fd);
+      return fd >= 0;
     }
     return members_.count(name) > 0;
   }
@@ -132,30 +134,55 @@ class Container {
   void sweep_metadata() {
     ArchivePtr outer = open_outer();
     archive_entry* entry = nullptr;
-    size_t kept = 0;
+    size_t kept = 0, names = 0;
     while (next_member(outer.get(), &entry)) {
       std::string name = without_dot_slash(archive_entry_pathname(entry));
-      if (members_.size() >= kMaxOuterMembers) corrupt("more than a million members");
-      members_.insert(name);
-      if (archive_entry_size(entry) > static_cast<la_int64_t>(kMaxMetadata)) continue;
+      names += name.size();
+      if (members_.size() >= kMaxOuterMembers || names > kMaxMetadataTotal) {
+        corrupt("more than a million members, or 64 MiB of names");
+      }
+      // docker load takes the last of two members of one name, a reader of the first another
+      // image: neither is guessed.
+      if (!members_.insert(name).second) corrupt("it holds two members named " + name);
+      if (archive_entry_size(entry) > static_cast<la_int64_t>(kMaxMetadata)) {
+        oversized_.insert(name);
+        continue;
+      }
       std::string text(static_cast<size_t>(archive_entry_size(entry)), '\0');
       la_ssize_t got = archive_read_data(outer.get(), text.data(), text.size());
       if (got < 0) corrupt(why_failed(outer.get(), "unreadable") + " in " + name);
       text.resize(static_cast<size_t>(got));
+      bool named = name == "manifest.json" || name == "index.json" || name == "oci-layout";
       bool json = !text.empty() && (text[0] == '{' || text[0] == '[');
-      if (!json || metadata_.count(name)) continue;
+      if (!json && !named) continue;
       kept += text.size();
       if (kept > kMaxMetadataTotal) corrupt("its JSON members hold more than 64 MiB");
       metadata_.emplace(name, std::move(text));
     }
   }
 
+  // A file of the layout itself, each component opened without following a symlink (to a host
+  // file, a device, a directory elsewhere); -1 when there is no such regular file.
   int open_member(const std::string& name) const {
     if (!is_plain_name(name)) corrupt("the image names a file outside its layout: " + name);
-    int fd = ::open((path_ + "/" + name).c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    struct stat info {};
-    if (fd >= 0 && ::fstat(fd, &info) == 0 && S_ISREG(info.st_mode)) return fd;
-    if (fd >= 0) ::close(fd);
+    int dir = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_DIRECTORY);
+    size_t start = 0;
+    while (dir >= 0) {
+      size_t slash = name.find('/', start);
+      std::string part = name.substr(start, slash - start);
+      int flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+                  (slash == std::string::npos ? O_NONBLOCK : O_DIRECTORY);
+      int next = ::openat(dir, part.c_str(), flags);
+      ::close(dir);
+      if (slash == std::string::npos) {
+        struct stat info {};
+        if (next >= 0 && ::fstat(next, &info) == 0 && S_ISREG(info.st_mode)) return next;
+        if (next >= 0) ::close(next);
+        return -1;
+      }
+      dir = next;
+      start = slash + 1;
+    }
     return -1;
   }
 
@@ -176,7 +203,7 @@ class Container {
 
   void stream_from_directory(const std::string& name, const MemberVisit& visit) const {
     int fd = open_member(name);
-    if (fd < 0) corrupt("the layer " + name + " is missing");
+    if (fd < 0) corrupt("the layer " + name + " is missing, or not a regular file");
     struct Closer {
       int fd;
       ~Closer() { ::close(fd); }
@@ -193,20 +220,26 @@ class Container {
   std::string path_;
   bool directory_;
   std::map<std::string, std::string> metadata_;
-  std::set<std::string> members_;
+  std::set<std::string> members_, oversized_;
 };
 
-// One layer of one platform: the member holding it and the SHA-256 its raw bytes must have
-// ("" when the image gives none to check).
+// One layer of one platform: the member holding it, the SHA-256 its raw bytes must have and the
+// one its uncompressed tar must have (the configuration's diff_id), and its size ("" and 0 when
+// the image gives none).
 struct LayerRef {
   std::string member;
   std::string digest;
+  std::string diff_id;
+  uint64_t size = 0;
 };
 
 struct PlatformRef {
   std::string name;
   std::vector<LayerRef> layers;
 };
+
+// More images than this in one archive is no image anyone pushes.
+constexpr size_t kMaxImages = 256;
 
 std::string hex_of(const uint8_t (&digest)[32]) {
   static const char* hex = "0123456789abcdef";
@@ -223,7 +256,8 @@ std::string sha256_hex(const void* data, size_t size) {
 
 Json parse_json(const Container& container, const std::string& name, const char* what) {
   auto text = container.metadata(name);
-  if (!text) corrupt(std::string("its ") + what + " " + name + " is missing");
+  if (!text)
+    corrupt(std::string("its ") + what + " " + name + " is missing, or not a regular file");
   // A blob is named by its digest: one that is not what it says (damage, or an index made to
   // list itself) is not followed.
   if (name.rfind("blobs/sha256/", 0) == 0 &&
@@ -251,40 +285,56 @@ std::string platform_name(const Json& object) {
 // "sha256:<hex>" -> the blob's member name and its hex digest.
 LayerRef blob_of(const std::string& digest) {
   std::string hex = digest.rfind("sha256:", 0) == 0 ? digest.substr(7) : "";
-  if (!is_hex_digest(hex)) corrupt("a digest other than a SHA-256: " + digest.substr(0, 80));
-  return {"blobs/sha256/" + hex, hex};
+  if (!is_hex_digest(hex)) {
+    corrupt("a digest other than a SHA-256: \"" + digest.substr(0, 80) + "\"");
+  }
+  return {"blobs/sha256/" + hex, hex, "", 0};
+}
+
+// The configuration's diff_ids, one per layer: what each uncompressed layer must hash to.
+std::vector<std::string> diff_ids_of(const Json& config, const std::string& name, size_t layers) {
+  const Json* ids = nullptr;
+  if (config.is_object() && config.contains("rootfs") && config["rootfs"].is_object()) {
+    auto found = config["rootfs"].find("diff_ids");
+    if (found != config["rootfs"].end() && found->is_array()) ids = &*found;
+  }
+  // docker load refuses the same ("layers length mismatch").
+  if (!ids || ids->size() != layers) {
+    corrupt("the configuration " + name + " lists " + std::to_string(ids ? ids->size() : 0) +
+            " diff_ids for " + std::to_string(layers) + " layers");
+  }
+  std::vector<std::string> hex;
+  for (const auto& id : *ids)
+    hex.push_back(blob_of(id.is_string() ? id.get<std::string>() : "").digest);
+  return hex;
+}
+
+Json image_config(const Container& container, const std::string& name) {
+  if (name.empty()) corrupt("an image without a configuration");
+  Json config = parse_json(container, name, "configuration");
+  if (!config.is_object()) corrupt("the configuration " + name + " is not a JSON object");
+  return config;
 }
 
 // docker save: manifest.json lists each image's configuration and layer members, bottom first.
 std::vector<PlatformRef> docker_platforms(const Container& container) {
   Json manifest = parse_json(container, "manifest.json", "manifest");
   if (!manifest.is_array()) corrupt("manifest.json is not a list of images");
+  if (manifest.size() > kMaxImages) corrupt("manifest.json lists more than 256 images");
   std::vector<PlatformRef> platforms;
   for (const auto& image : manifest) {
-    std::string config_name = text_field(image, "Config");
-    Json config = parse_json(container, config_name, "configuration");
-    PlatformRef platform{platform_name(config), {}};
-    const Json* diff_ids = nullptr;
-    if (config.contains("rootfs") && config["rootfs"].is_object()) {
-      auto found = config["rootfs"].find("diff_ids");
-      if (found != config["rootfs"].end() && found->is_array()) diff_ids = &*found;
-    }
+    std::string config_name = without_dot_slash(text_field(image, "Config"));
+    Json config = image_config(container, config_name);
     const Json& layers = image.is_object() && image.contains("Layers") ? image["Layers"] : Json();
     if (!layers.is_array()) corrupt("manifest.json names no layers for " + config_name);
+    std::vector<std::string> diff_ids = diff_ids_of(config, config_name, layers.size());
+    PlatformRef platform{platform_name(config), {}};
     for (size_t i = 0; i < layers.size(); ++i) {
       if (!layers[i].is_string()) corrupt("manifest.json names a layer that is not a string");
-      LayerRef layer{without_dot_slash(layers[i].get<std::string>()), ""};
+      LayerRef layer{without_dot_slash(layers[i].get<std::string>()), "", diff_ids[i], 0};
       // Since Docker 25 layers are blobs named by their digest; before, <id>/layer.tar, an
-      // uncompressed tar whose digest is the configuration's diff_id.
-      if (layer.member.rfind("blobs/sha256/", 0) == 0) {
-        layer.digest = layer.member.substr(13);
-      } else if (diff_ids && i < diff_ids->size() && (*diff_ids)[i].is_string()) {
-        std::string id = (*diff_ids)[i].get<std::string>();
-        layer.digest = id.rfind("sha256:", 0) == 0 ? id.substr(7) : "";
-      }
-      if (!layer.digest.empty() && !is_hex_digest(layer.digest)) {
-        corrupt("a layer digest that is not a SHA-256: " + layer.digest.substr(0, 80));
-      }
+      // uncompressed tar: its diff_id is its digest.
+      if (layer.member.rfind("blobs/sha256/", 0) == 0) layer.digest = layer.member.substr(13);
       platform.layers.push_back(std::move(layer));
     }
     platforms.push_back(std::move(platform));
@@ -300,8 +350,37 @@ bool is_attestation(const Json& descriptor) {
          (descriptor.contains("platform") && text_field(descriptor["platform"], "os") == "unknown");
 }
 
+uint64_t declared_size(const Json& descriptor) {
+  auto found = descriptor.find("size");
+  if (found == descriptor.end() || !found->is_number_unsigned()) return 0;
+  return found->get<uint64_t>();
+}
+
+// One image manifest: its configuration (checked whatever the index says of the platform)
+// and its layers with their digests, sizes and diff_ids.
+PlatformRef oci_platform(const Container& container, const Json& descriptor, const Json& manifest,
+                         const std::string& name) {
+  const Json& layers = manifest.contains("layers") ? manifest["layers"] : Json();
+  if (!layers.is_array()) corrupt("the manifest " + name + " lists no layers");
+  const Json& config_descriptor = manifest.contains("config") ? manifest["config"] : Json();
+  std::string config_name = blob_of(text_field(config_descriptor, "digest")).member;
+  Json config = image_config(container, config_name);
+  std::vector<std::string> diff_ids = diff_ids_of(config, config_name, layers.size());
+  PlatformRef platform;
+  if (descriptor.contains("platform")) platform.name = platform_name(descriptor["platform"]);
+  if (platform.name.empty()) platform.name = platform_name(config);
+  for (size_t i = 0; i < layers.size(); ++i) {
+    LayerRef layer = blob_of(text_field(layers[i], "digest"));
+    layer.diff_id = diff_ids[i];
+    layer.size = declared_size(layers[i]);
+    platform.layers.push_back(std::move(layer));
+  }
+  return platform;
+}
+
+// An index's manifests, each followed once however often it is listed.
 void oci_manifests(const Container& container, const Json& index, int depth,
-                   std::vector<PlatformRef>& platforms) {
+                   std::set<std::string>& seen, std::vector<PlatformRef>& platforms) {
   if (depth > kMaxIndexDepth) corrupt("its indexes nest more than 4 deep");
   const Json& manifests =
       index.is_object() && index.contains("manifests") ? index["manifests"] : Json();
@@ -309,33 +388,38 @@ void oci_manifests(const Container& container, const Json& index, int depth,
   for (const auto& descriptor : manifests) {
     if (!descriptor.is_object() || is_attestation(descriptor)) continue;
     LayerRef blob = blob_of(text_field(descriptor, "digest"));
+    if (!seen.insert(blob.member).second) continue;
     Json manifest = parse_json(container, blob.member, "manifest");
     std::string type = text_field(manifest, "mediaType");
     if (type.empty()) type = text_field(descriptor, "mediaType");
     if (type.find("index") != std::string::npos || type.find("list") != std::string::npos) {
-      oci_manifests(container, manifest, depth + 1, platforms);
+      oci_manifests(container, manifest, depth + 1, seen, platforms);
       continue;
     }
-    PlatformRef platform;
-    if (descriptor.contains("platform")) platform.name = platform_name(descriptor["platform"]);
-    if (platform.name.empty() && manifest.contains("config")) {
-      Json config = parse_json(container, blob_of(text_field(manifest["config"], "digest")).member,
-                               "configuration");
-      platform.name = platform_name(config);
-    }
-    const Json& layers = manifest.contains("layers") ? manifest["layers"] : Json();
-    if (!layers.is_array()) corrupt("the manifest " + blob.member + " lists no layers");
-    for (const auto& layer : layers)
-      platform.layers.push_back(blob_of(text_field(layer, "digest")));
-    platforms.push_back(std::move(platform));
+    if (platforms.size() >= kMaxImages) corrupt("its index lists more than 256 images");
+    platforms.push_back(oci_platform(container, descriptor, manifest, blob.member));
+  }
+}
+
+// Two images of one platform are told apart: linux/amd64, then linux/amd64@2.
+void label_platforms(std::vector<PlatformRef>& platforms) {
+  std::map<std::string, int> count;
+  for (auto& platform : platforms) {
+    int n = ++count[platform.name];
+    if (n > 1) platform.name += "@" + std::to_string(n);
   }
 }
 
 std::vector<PlatformRef> image_platforms(const Container& container) {
-  if (container.metadata("manifest.json")) return docker_platforms(container);
-  if (!container.metadata("index.json")) corrupt("neither manifest.json nor index.json");
   std::vector<PlatformRef> platforms;
-  oci_manifests(container, parse_json(container, "index.json", "index"), 0, platforms);
+  if (container.metadata("manifest.json")) {
+    platforms = docker_platforms(container);
+  } else {
+    if (!container.metadata("index.json")) corrupt("neither manifest.json nor index.json");
+    std::set<std::string> seen;
+    oci_manifests(container, parse_json(container, "index.json", "index"), 0, seen, platforms);
+  }
+  label_platforms(platforms);
   return platforms;
 }
 
@@ -401,65 +485,132 @@ LayerEntry layer_entry(archive_entry* entry, const std::string& layer) {
   return out;
 }
 
-// Feeds libarchive one layer's raw bytes, hashing them on the way.
+// A SHA-256 computed as bytes stream by.
+class Hasher {
+ public:
+  Hasher() {
+    mbedtls_sha256_init(&sha_);
+    mbedtls_sha256_starts_ret(&sha_, 0);
+  }
+  ~Hasher() { mbedtls_sha256_free(&sha_); }
+  Hasher(const Hasher&) = delete;
+  Hasher& operator=(const Hasher&) = delete;
+  void add(const void* data, size_t size) {
+    mbedtls_sha256_update_ret(&sha_, static_cast<const uint8_t*>(data), size);
+    bytes_ += size;
+  }
+  std::string hex() {
+    uint8_t digest[32];
+    mbedtls_sha256_finish_ret(&sha_, digest);
+    return hex_of(digest);
+  }
+  uint64_t bytes() const { return bytes_; }
+
+ private:
+  mbedtls_sha256_context sha_;
+  uint64_t bytes_ = 0;
+};
+
+// A layer read in two steps, each hashed: its raw bytes (the blob, as its digest says) are
+// decompressed by one libarchive reader, and the uncompressed tar (as its diff_id says) is read
+// by another.
 struct LayerInput {
   const RawRead* read;
-  mbedtls_sha256_context sha;
-  std::vector<uint8_t> buffer = std::vector<uint8_t>(1 << 16);
+  Hasher raw, tar;
+  std::vector<uint8_t> raw_buffer = std::vector<uint8_t>(1 << 16);
+  std::vector<uint8_t> tar_buffer = std::vector<uint8_t>(1 << 16);
+  archive* decompressor = nullptr;
   bool failed = false;
 };
 
-la_ssize_t layer_read(archive*, void* data, const void** out) {
+la_ssize_t raw_read(archive*, void* data, const void** out) {
   auto* input = static_cast<LayerInput*>(data);
-  la_ssize_t got = (*input->read)(input->buffer.data(), input->buffer.size());
+  la_ssize_t got = (*input->read)(input->raw_buffer.data(), input->raw_buffer.size());
   if (got < 0) {
     input->failed = true;
     return -1;
   }
-  mbedtls_sha256_update_ret(&input->sha, input->buffer.data(), static_cast<size_t>(got));
-  *out = input->buffer.data();
+  input->raw.add(input->raw_buffer.data(), static_cast<size_t>(got));
+  *out = input->raw_buffer.data();
+  return got;
+}
+
+la_ssize_t tar_read(archive*, void* data, const void** out) {
+  auto* input = static_cast<LayerInput*>(data);
+  la_ssize_t got =
+      archive_read_data(input->decompressor, input->tar_buffer.data(), input->tar_buffer.size());
+  if (got < 0) {
+    input->failed = true;
+    return -1;
+  }
+  input->tar.add(input->tar_buffer.data(), static_cast<size_t>(got));
+  *out = input->tar_buffer.data();
   return got;
 }
 
 using EntryVisit = std::function<void(size_t index, const LayerEntry&, archive*, archive_entry*)>;
 
-// Streams one layer: each member to `visit`, then the rest of the raw bytes, whose SHA-256 must
-// be the layer's digest.
+[[noreturn]] void layer_corrupt(const LayerRef& layer, const std::string& why) {
+  corrupt("the layer " + layer.member + " " + why);
+}
+
+ArchivePtr open_decompressor(LayerInput& input, const LayerRef& layer) {
+  ArchivePtr decompressor = new_stream_reader();
+  archive_entry* entry = nullptr;
+  if (archive_read_open(decompressor.get(), &input, nullptr, raw_read, nullptr) != ARCHIVE_OK ||
+      archive_read_next_header(decompressor.get(), &entry) != ARCHIVE_OK) {
+    layer_corrupt(layer, ": " + why_failed(decompressor.get(), "cannot be opened"));
+  }
+  return decompressor;
+}
+
+// What is left of both streams once the tar has ended (its padding), then the digests.
+void check_layer_end(LayerInput& input, const LayerRef& layer) {
+  uint8_t rest[65536];
+  la_ssize_t got = 0;
+  while ((got = archive_read_data(input.decompressor, rest, sizeof rest)) > 0) {
+    input.tar.add(rest, static_cast<size_t>(got));
+  }
+  if (got < 0 || input.failed) {
+    layer_corrupt(layer,
+                  "cannot be read to its end: " + why_failed(input.decompressor, "unreadable"));
+  }
+  while ((got = (*input.read)(rest, sizeof rest)) > 0)
+    input.raw.add(rest, static_cast<size_t>(got));
+  if (got < 0) layer_corrupt(layer, "cannot be read to its end");
+  if (layer.size && input.raw.bytes() != layer.size) {
+    layer_corrupt(layer, "holds " + std::to_string(input.raw.bytes()) + " bytes, not the " +
+                             std::to_string(layer.size) + " its manifest says");
+  }
+  if (!layer.digest.empty() && input.raw.hex() != layer.digest) {
+    layer_corrupt(layer, "does not match its digest sha256:" + layer.digest);
+  }
+  if (!layer.diff_id.empty() && input.tar.hex() != layer.diff_id) {
+    layer_corrupt(layer, "does not match its diff_id sha256:" + layer.diff_id);
+  }
+}
+
+// Streams one layer: each member to `visit`, then the rest, checked against its digests.
 void walk_layer(const RawRead& read, const LayerRef& layer, const EntryVisit& visit) {
-  LayerInput input{&read, {}};
-  mbedtls_sha256_init(&input.sha);
-  mbedtls_sha256_starts_ret(&input.sha, 0);
-  struct Freer {
-    mbedtls_sha256_context* sha;
-    ~Freer() { mbedtls_sha256_free(sha); }
-  } freer{&input.sha};
-  ArchivePtr reader = new_tar_reader();
-  if (archive_read_open(reader.get(), &input, nullptr, layer_read, nullptr) != ARCHIVE_OK) {
-    corrupt("the layer " + layer.member + ": " + why_failed(reader.get(), "cannot be opened"));
+  LayerInput input{&read, {}, {}};
+  ArchivePtr decompressor = open_decompressor(input, layer);
+  input.decompressor = decompressor.get();
+  ArchivePtr reader(archive_read_new(), archive_read_free);
+  if (!reader) throw std::bad_alloc();
+  archive_read_support_format_tar(reader.get());
+  if (archive_read_open(reader.get(), &input, nullptr, tar_read, nullptr) != ARCHIVE_OK) {
+    layer_corrupt(layer, ": " + why_failed(reader.get(), "cannot be opened"));
   }
   archive_entry* entry = nullptr;
   for (size_t index = 0;; ++index) {
     int status = archive_read_next_header(reader.get(), &entry);
     if (status == ARCHIVE_EOF) break;
-    if (status < ARCHIVE_WARN) {
-      corrupt("the layer " + layer.member + ": " + why_failed(reader.get(), "unreadable"));
-    }
+    if (status < ARCHIVE_WARN) layer_corrupt(layer, ": " + why_failed(reader.get(), "unreadable"));
     LayerEntry member = layer_entry(entry, layer.member);
     if (member.name.empty() && member.kind != EntryKind::opaque) continue;  // the root itself
     visit(index, member, reader.get(), entry);
   }
-  uint8_t rest[65536];
-  la_ssize_t got = 0;
-  while ((got = read(rest, sizeof rest)) > 0) {
-    mbedtls_sha256_update_ret(&input.sha, rest, static_cast<size_t>(got));
-  }
-  if (got < 0 || input.failed) corrupt("the layer " + layer.member + " cannot be read to its end");
-  if (layer.digest.empty()) return;
-  uint8_t digest[32];
-  mbedtls_sha256_finish_ret(&input.sha, digest);
-  if (hex_of(digest) != layer.digest) {
-    corrupt("the layer " + layer.member + " does not match its digest sha256:" + layer.digest);
-  }
+  check_layer_end(input, layer);
 }
 
 void erase_below(ImageTree& tree, const std::string& dir) {
@@ -498,7 +649,23 @@ void apply_layer(ImageTree& tree, const std::vector<std::pair<size_t, LayerEntry
   for (const auto& [index, entry] : entries) {
     if (entry.kind == EntryKind::opaque || entry.kind == EntryKind::whiteout) continue;
     if (entry.kind != EntryKind::directory) erase_below(tree, entry.name);
-    tree[entry.name] = ImageNode{node_kind(entry.kind), entry.target, entry.size, layer, index, {}};
+    ImageNode node{node_kind(entry.kind), entry.target, entry.size, layer, index, {}, false, 0, 0};
+    if (entry.kind == EntryKind::file) {
+      node.has_data = true;
+      node.data_layer = layer;
+      node.data_entry = index;
+    } else if (entry.kind == EntryKind::hardlink) {
+      // A hard link names a member before it: its bytes stay the link's whatever later
+      // layers do to that member's name.
+      auto linked = tree.find(entry.target);
+      if (linked != tree.end() && linked->second.has_data) {
+        node.has_data = true;
+        node.data_layer = linked->second.data_layer;
+        node.data_entry = linked->second.data_entry;
+        node.size = linked->second.size;
+      }
+    }
+    tree[entry.name] = std::move(node);
   }
 }
 
@@ -523,8 +690,9 @@ class ImageReader {
     for (size_t p = 0; p < refs_.size(); ++p) {
       for (size_t i = 0; i < refs_[p].layers.size(); ++i) {
         const LayerRef& layer = refs_[p].layers[i];
-        if (!container_.has_member(layer.member))
-          corrupt("the layer " + layer.member + " is missing");
+        if (!container_.has_member(layer.member)) {
+          corrupt("the layer " + layer.member + " is missing, or not a regular file");
+        }
         uses_[layer.member].push_back({p, i});
         layer_refs_.emplace(layer.member, layer);
       }
@@ -535,9 +703,15 @@ class ImageReader {
   ContainerImage& image() { return image_; }
   const ContainerImage& image() const { return image_; }
 
+  // The names of the final file system one member's bytes carry in one platform: the file
+  // under its own name and its hard links, sorted.
+  struct Holder {
+    size_t platform;
+    const std::vector<std::string>* names;
+  };
   // Each member of the merged file systems once (a layer shared by platforms once for all):
-  // `visit` gets the platforms whose final file it is.
-  using FileVisit = std::function<void(const std::vector<size_t>& platforms, const LayerEntry&,
+  // `visit` gets the platforms and names whose bytes it holds.
+  using FileVisit = std::function<void(const std::vector<Holder>& holders, const LayerEntry&,
                                        archive*, archive_entry*)>;
   void visit_files(const FileVisit& visit) const {
     container_.stream(layer_names(), [&](const std::string& name, const RawRead& read) {
@@ -545,16 +719,13 @@ class ImageReader {
       walk_layer(
           read, layer_refs_.at(name),
           [&](size_t index, const LayerEntry& entry, archive* reader, archive_entry* header) {
-            std::vector<size_t> platforms;
+            if (entry.kind != EntryKind::file) return;
+            std::vector<Holder> holders;
             for (const auto& [p, layer] : uses) {
-              const ImageTree& tree = image_.platforms[p].tree;
-              auto found = tree.find(entry.name);
-              if (found != tree.end() && found->second.layer == layer &&
-                  found->second.entry == index && entry.kind == EntryKind::file) {
-                platforms.push_back(p);
-              }
+              auto found = names_by_data_[p].find({layer, index});
+              if (found != names_by_data_[p].end()) holders.push_back({p, &found->second});
             }
-            if (!platforms.empty()) visit(platforms, entry, reader, header);
+            if (!holders.empty()) visit(holders, entry, reader, header);
           });
     });
   }
@@ -597,6 +768,12 @@ class ImageReader {
       }
       image_.platforms.push_back(std::move(platform));
     }
+    for (const auto& platform : image_.platforms) {
+      auto& names = names_by_data_.emplace_back();
+      for (const auto& [path, node] : platform.tree) {
+        if (node.has_data) names[{node.data_layer, node.data_entry}].push_back(path);
+      }
+    }
   }
 
   Container container_;
@@ -605,6 +782,7 @@ class ImageReader {
   std::map<std::string, std::vector<std::pair<size_t, size_t>>> uses_;
   std::map<std::string, LayerRef> layer_refs_;
   ContainerImage image_;
+  std::vector<std::map<std::pair<size_t, size_t>, std::vector<std::string>>> names_by_data_;
 };
 
 bool is_directory(const std::string& path) {
@@ -612,10 +790,13 @@ bool is_directory(const std::string& path) {
   return ::stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode);
 }
 
+// An OCI layout: blobs/sha256 and its oci-layout or index.json, whatever they are (a layout
+// missing one, or holding a directory in its place, is a damaged image, not a plain directory).
 bool is_layout_directory(const std::string& path) {
   struct stat info {};
-  return ::stat((path + "/oci-layout").c_str(), &info) == 0 && S_ISREG(info.st_mode) &&
-         ::stat((path + "/index.json").c_str(), &info) == 0 && S_ISREG(info.st_mode);
+  auto exists = [&](const char* name) { return ::lstat((path + name).c_str(), &info) == 0; };
+  bool blobs = ::stat((path + "/blobs/sha256").c_str(), &info) == 0 && S_ISDIR(info.st_mode);
+  return blobs && (exists("/oci-layout") || exists("/index.json"));
 }
 
 bool is_image_member(const std::string& name) {
@@ -628,14 +809,29 @@ bool is_image_member(const std::string& name) {
   return is_hex_digest(first);
 }
 
+// manifest.json as docker save writes it: a list of objects, each with its "Layers".
+bool is_docker_manifest(archive* reader, archive_entry* entry) {
+  if (archive_entry_size(entry) > static_cast<la_int64_t>(kMaxMetadata)) return false;
+  std::string text(static_cast<size_t>(std::max<la_int64_t>(archive_entry_size(entry), 0)), '\0');
+  la_ssize_t got = archive_read_data(reader, text.data(), text.size());
+  if (got < 0) return false;
+  text.resize(static_cast<size_t>(got));
+  Json manifest = Json::parse(text, nullptr, false);
+  if (!manifest.is_array() || manifest.empty()) return false;
+  return std::all_of(manifest.begin(), manifest.end(), [](const Json& image) {
+    return image.is_object() && image.contains("Layers") && image["Layers"].is_array();
+  });
+}
+
 std::vector<uint8_t> read_whole(archive* reader, size_t limit, const std::string& name) {
   std::vector<uint8_t> bytes;
   uint8_t buffer[65536];
   la_ssize_t got = 0;
   while ((got = archive_read_data(reader, buffer, sizeof buffer)) > 0) {
     if (bytes.size() + static_cast<size_t>(got) > limit) {
-      throw ImageFailure{ErrorKind::out_of_memory,
-                         "/" + name + " holds more than the memory budget lets a capture keep"};
+      throw ImageFailure{ErrorKind::out_of_memory, "/" + name + " holds more than the " +
+                                                       std::to_string(limit >> 20) +
+                                                       " MiB it may take in memory"};
     }
     bytes.insert(bytes.end(), buffer, buffer + got);
   }
@@ -654,16 +850,16 @@ std::string platform_display(const std::string& path, const ContainerImage& imag
   return path + "[" + (name.empty() ? "image " + std::to_string(p + 1) : name) + "]";
 }
 
-// The image's symlinks and hard links to files, as aliases of the files they lead to.
-void record_links(const ImageTree& tree, const std::string& display,
-                  const ArchiveContext& context) {
+// The image's symlinks to files, as aliases of the names the files are analysed under.
+void record_links(const ImageTree& tree, const std::map<std::string, std::string>& analysed_as,
+                  const std::string& display, const ArchiveContext& context) {
   for (const auto& [name, node] : tree) {
-    if (node.kind != ImageNode::Kind::symlink && node.kind != ImageNode::Kind::hardlink) continue;
+    if (node.kind != ImageNode::Kind::symlink) continue;
     auto target = resolve_in_image(tree, name);
-    if (!target) continue;
-    auto found = tree.find(*target);
-    if (found == tree.end() || found->second.kind != ImageNode::Kind::file) continue;
-    record_alias(PathAlias{display + "!/" + name, display + "!/" + *target}, display, context);
+    auto primary = target ? analysed_as.find(*target) : analysed_as.end();
+    if (primary == analysed_as.end()) continue;
+    record_alias(PathAlias{display + "!/" + name, display + "!/" + primary->second}, display,
+                 context);
   }
 }
 
@@ -683,35 +879,56 @@ void report_files(ImageReader& reader, const std::string& path, const ArchiveCon
     contexts.push_back(context);
     if (image.platforms.size() > 1) contexts.back().release = displays.back();
   }
+  // Each file is analysed under one name (the first its --exclude leaves in); its hard links
+  // and the symlinks to it are aliases of that name.
+  std::vector<std::map<std::string, std::string>> analysed_as(image.platforms.size());
   std::vector<uint8_t> bytes;
-  reader.visit_files([&](const std::vector<size_t>& platforms, const LayerEntry& entry,
+  reader.visit_files([&](const std::vector<ImageReader::Holder>& holders, const LayerEntry& entry,
                          archive* archive_reader, archive_entry* header) {
-    if (is_loader_configuration(entry.name)) {
+    bool configuration = false;
+    for (const auto& holder : holders) {
+      for (const auto& name : *holder.names) configuration |= is_loader_configuration(name);
+    }
+    if (configuration) {
       auto kept = std::make_shared<const std::vector<uint8_t>>(
           read_whole(archive_reader, kMaxConfiguration, entry.name));
-      for (size_t p : platforms) reader.keep(p, entry.name, kept);
+      for (const auto& holder : holders) {
+        for (const auto& name : *holder.names) reader.keep(holder.platform, name, kept);
+      }
       return;
     }
-    std::vector<size_t> wanted;
-    for (size_t p : platforms) {
-      if (excluded(context.options, displays[p] + "!/" + entry.name)) {
-        ++context.stats.excluded;
-      } else {
-        wanted.push_back(p);
+    std::vector<std::pair<size_t, std::string>> wanted;  // platform, the name analysed
+    for (const auto& holder : holders) {
+      std::string primary;
+      for (const auto& name : *holder.names) {
+        if (excluded(context.options, displays[holder.platform] + "!/" + name)) {
+          ++context.stats.excluded;
+          continue;
+        }
+        if (primary.empty()) {
+          primary = name;
+        } else {
+          record_alias(PathAlias{displays[holder.platform] + "!/" + name,
+                                 displays[holder.platform] + "!/" + primary},
+                       displays[holder.platform], contexts[holder.platform]);
+        }
+        analysed_as[holder.platform][name] = primary;
       }
+      if (!primary.empty()) wanted.emplace_back(holder.platform, primary);
     }
     if (wanted.empty()) return;
     Member member = read_member(archive_reader, member_limit(context), bytes);
-    if (member == Member::failed)
+    if (member == Member::failed) {
       corrupt(why_failed(archive_reader, "unreadable") + " in /" + entry.name);
-    for (size_t p : wanted) {
-      const std::string member_path = displays[p] + "!/" + entry.name;
+    }
+    for (const auto& [p, name] : wanted) {
+      const std::string member_path = displays[p] + "!/" + name;
       if (member == Member::skipped) {
         ++context.stats.skipped;
       } else if (member == Member::too_large || member == Member::out_of_memory) {
         member_over_budget(member, member_path, contexts[p]);
       } else {
-        std::vector<uint8_t> copy = p == wanted.back() ? std::move(bytes) : bytes;
+        std::vector<uint8_t> copy = p == wanted.back().first ? std::move(bytes) : bytes;
         hand_on(std::move(copy), member_path, displays[p] + "!/", 1, entry_date(header),
                 contexts[p]);
       }
@@ -720,7 +937,7 @@ void report_files(ImageReader& reader, const std::string& path, const ArchiveCon
   });
   for (size_t p = 0; p < image.platforms.size(); ++p) {
     const ImageTree& tree = image.platforms[p].tree;
-    record_links(tree, displays[p], contexts[p]);
+    record_links(tree, analysed_as[p], displays[p], contexts[p]);
     context.stats.image_loaders[displays[p] + "!/"] = image_loader(tree, displays[p]);
   }
 }
@@ -752,12 +969,14 @@ bool is_container_image(const std::string& path) {
   const char* first = archive_entry_pathname(entry);
   if (!first || !inputs::is_image_member(inputs::without_dot_slash(first))) return false;
   // A release whose first member merely looks like an image's is read as the archive it is:
-  // an image names its manifest (docker save) or its index and layout (OCI) at the top.
+  // an image holds docker save's manifest.json (a list of images with their layers) or an OCI
+  // index and layout at the top.
   bool manifest = false, index = false, layout = false;
   do {
     const char* raw = archive_entry_pathname(entry);
     std::string name = inputs::without_dot_slash(raw ? raw : "");
-    manifest = manifest || name == "manifest.json";
+    manifest =
+        manifest || (name == "manifest.json" && inputs::is_docker_manifest(reader.get(), entry));
     index = index || name == "index.json";
     layout = layout || name == "oci-layout";
   } while (archive_read_next_header(reader.get(), &entry) >= ARCHIVE_WARN);
@@ -769,10 +988,17 @@ Result<ContainerImage> read_container_image(const std::string& path,
   try {
     inputs::ImageReader reader(path, inputs::is_directory(path), options);
     size_t kept = 0, limit = largest_analysable(options.memory_budget);
-    reader.visit_files([&](const std::vector<size_t>& platforms, const inputs::LayerEntry& entry,
-                           archive* archive_reader, archive_entry*) {
-      bool configuration = is_loader_configuration(entry.name);
-      if (!configuration && !(options.keep && options.keep(entry.name))) return;
+    reader.visit_files([&](const std::vector<inputs::ImageReader::Holder>& holders,
+                           const inputs::LayerEntry& entry, archive* archive_reader,
+                           archive_entry*) {
+      bool configuration = false, wanted = false;
+      for (const auto& holder : holders) {
+        for (const auto& name : *holder.names) {
+          configuration = configuration || is_loader_configuration(name);
+          wanted = wanted || (options.keep && options.keep(name));
+        }
+      }
+      if (!configuration && !wanted) return;
       auto bytes = inputs::read_whole(archive_reader,
                                       configuration   ? inputs::kMaxConfiguration
                                       : kept >= limit ? 0
@@ -780,7 +1006,9 @@ Result<ContainerImage> read_container_image(const std::string& path,
                                       entry.name);
       kept += bytes.size();
       auto content = std::make_shared<const std::vector<uint8_t>>(std::move(bytes));
-      for (size_t p : platforms) reader.keep(p, entry.name, content);
+      for (const auto& holder : holders) {
+        for (const auto& name : *holder.names) reader.keep(holder.platform, name, content);
+      }
     });
     return std::move(reader.image());
   } catch (const inputs::ImageFailure& failure) {

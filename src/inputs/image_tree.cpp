@@ -51,10 +51,8 @@ std::optional<std::string> follow_links(const std::string& path, const PathLooku
     if (step.kind == PathStep::Kind::missing) return std::nullopt;
     if (step.kind == PathStep::Kind::other) continue;
     if (++links > kMaxLinks || step.target.empty()) return std::nullopt;
-    // A hard link in an image names its file from the root; a symlink is read from its
-    // directory, or from the root when absolute.
     done.pop_back();
-    if (step.kind == PathStep::Kind::hardlink || step.target[0] == '/') done.clear();
+    if (step.target[0] == '/') done.clear();
     push_front(step.target);
   }
   return joined();
@@ -67,12 +65,10 @@ std::optional<std::string> resolve_in_image(const ImageTree& tree, const std::st
       return PathStep{
           is_image_directory(tree, here) ? PathStep::Kind::other : PathStep::Kind::missing, ""};
     }
-    switch (found->second.kind) {
-      case ImageNode::Kind::symlink: return PathStep{PathStep::Kind::symlink, found->second.target};
-      case ImageNode::Kind::hardlink:
-        return PathStep{PathStep::Kind::hardlink, found->second.target};
-      default: return PathStep{PathStep::Kind::other, ""};
+    if (found->second.kind == ImageNode::Kind::symlink) {
+      return PathStep{PathStep::Kind::symlink, found->second.target};
     }
+    return PathStep{PathStep::Kind::other, ""};
   });
 }
 

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <set>
 
 #include "portcheck/report.hpp"
@@ -57,6 +58,10 @@ std::vector<std::string> releases_of(
        at != by_release.end() && at->first.compare(0, path.size() + 1, path + "[") == 0; ++at) {
     if (at->first.back() == ']') platforms.push_back(at->first);
   }
+  // In the order of their files (the image's order of platforms), not of their names.
+  std::sort(platforms.begin(), platforms.end(), [&](const std::string& a, const std::string& b) {
+    return by_release.at(a).front() < by_release.at(b).front();
+  });
   return platforms;
 }
 

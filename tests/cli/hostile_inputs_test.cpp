@@ -175,6 +175,8 @@ TEST_CASE("container images: escapes, loops and floods are errors, within bounds
       {"image-self-index.tar", "does not match its digest"},
       {"image-names.tar", "its layers name more files than a quarter of the memory budget"},
       {"image-layout-escape", "the image names a file outside its layout: ../../../../etc/passwd"},
+      // A symlink in a layout is not followed, to a host file or anywhere else.
+      {"image-layout-symlink", "neither manifest.json nor index.json"},
   };
   for (const auto& [name, message] : cases) {
     INFO(name);
@@ -188,6 +190,28 @@ TEST_CASE("container images: escapes, loops and floods are errors, within bounds
     REQUIRE(json["files"].size() == 1);
     CHECK(contains(json["files"][0]["error"].get<std::string>(), message));
   }
+}
+
+TEST_CASE(
+    "container images: a hard link outlives its first name, two images of one platform "
+    "stay apart, a tarball with a web manifest is a tarball",
+    "[hostile]") {
+  auto report = [](const std::string& name) {
+    return json_of(
+        portcheck_out("--format json -t rhel-9 " + shell_quote(hostile_archives() + "/" + name)));
+  };
+  auto hard = report("image-hard-link.tar");
+  REQUIRE(hard["files"].size() == 1);
+  CHECK(contains(hard["files"][0]["path"], "image-hard-link.tar!/usr/local/bin/evil"));
+  auto two = report("image-two-images.tar");
+  REQUIRE(two["releases"].size() == 2);
+  CHECK(contains(two["releases"][0]["path"], "image-two-images.tar[linux/amd64]"));
+  CHECK(contains(two["releases"][1]["path"], "image-two-images.tar[linux/amd64@2]"));
+  CHECK(contains(two["files"][1]["path"], "[linux/amd64@2]!/usr/bin/second"));
+  auto web = report("web-manifest.tar");
+  REQUIRE(web["files"].size() == 1);
+  CHECK(contains(web["files"][0]["path"], "web-manifest.tar!/bin/tool"));
+  CHECK(web["files"][0]["status"] == "pass");
 }
 
 TEST_CASE("container images: a layer of a gigabyte is streamed, never held", "[hostile]") {

@@ -28,6 +28,13 @@
   image-names.tar           a layer of 20,000 symlinks with 2,000-byte names
   image-layout-escape       an OCI layout directory whose manifest.json names /etc/passwd as
                             its configuration
+  image-layout-symlink      an OCI layout directory whose index.json is a symlink to a file
+                            outside it
+  image-hard-link.tar       ELF at tmp/evil hard-linked as usr/local/bin/evil, then tmp/evil
+                            whited out
+  image-two-images.tar      docker save of two linux/amd64 images, one ELF file each
+  web-manifest.tar          a tarball whose first member is a web extension's manifest.json,
+                            then ELF
 
 usage: make_hostile_archives.py DIR ELF MEMBER_MIB
 """
@@ -201,9 +208,11 @@ def big_layer(path, elf, mib):
     import hashlib
     cache = b"glibc-ld.so.cache1.1" + struct.pack("<IIB3xI12x", 0x7fffffff, 0, 2, 0)
     layer_path = path + ".layer"
+    uncompressed = hashlib.sha256()
     with open(layer_path, "wb") as raw:
         with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=1, mtime=0) as gz:
-            with tarfile.open(fileobj=gz, mode="w|", format=tarfile.PAX_FORMAT) as tar:
+            hashed = _Hashed(gz, uncompressed)
+            with tarfile.open(fileobj=hashed, mode="w|", format=tarfile.PAX_FORMAT) as tar:
                 zeros = tarfile.TarInfo("data/zeros")
                 zeros.size = 1 << 30
                 tar.addfile(zeros, io.BufferedReader(_Repeat(bytes(1 << 20), 1 << 30)))
@@ -220,7 +229,8 @@ def big_layer(path, elf, mib):
         for chunk in iter(lambda: f.read(1 << 20), b""):
             digest.update(chunk)
     name = "blobs/sha256/" + digest.hexdigest()
-    config = json.dumps({"architecture": "amd64", "os": "linux"}).encode()
+    config = json.dumps({"architecture": "amd64", "os": "linux", "rootfs": {
+        "type": "layers", "diff_ids": ["sha256:" + uncompressed.hexdigest()]}}).encode()
     config_name = "blobs/sha256/" + hashlib.sha256(config).hexdigest()
     manifest = json.dumps([{"Config": config_name, "Layers": [name]}]).encode()
     with tarfile.open(path, "w", format=tarfile.PAX_FORMAT) as tar:
@@ -231,6 +241,17 @@ def big_layer(path, elf, mib):
         tar.add(layer_path, name)
     import os
     os.remove(layer_path)
+
+
+class _Hashed:
+    """A file object that hashes what it forwards: the diff_id of a layer as it is written."""
+
+    def __init__(self, out, digest):
+        self.out, self.digest = out, digest
+
+    def write(self, data):
+        self.digest.update(data)
+        return self.out.write(data)
 
 
 class _Repeat(io.RawIOBase):
@@ -270,13 +291,48 @@ def image_cases(out, elf, mib):
     names = [(info, io.BytesIO(b"")) for info, _ in names]
     docker_save(f"{out}/image-names.tar", [tar_bytes(names + [(entry("usr/bin/tool"), elf)])])
     layout = f"{out}/image-layout-escape"
-    os.makedirs(layout, exist_ok=True)
+    os.makedirs(f"{layout}/blobs/sha256", exist_ok=True)
     for name, data in (("oci-layout", b'{"imageLayoutVersion": "1.0.0"}'),
                        ("index.json", b'{"schemaVersion": 2, "manifests": []}'),
                        ("manifest.json", json.dumps([{"Config": "../../../../etc/passwd",
                                                       "Layers": []}]).encode())):
         with open(f"{layout}/{name}", "wb") as f:
             f.write(data)
+
+
+def more_image_cases(out, elf):
+    import hashlib
+    import os
+    hard = tarfile.TarInfo("usr/local/bin/evil")
+    hard.type, hard.linkname = tarfile.LNKTYPE, "tmp/evil"
+    docker_save(f"{out}/image-hard-link.tar",
+                [tar_bytes([(entry("tmp/evil"), elf), (hard, io.BytesIO(b""))]),
+                 tar_bytes([(entry("tmp/.wh.evil"), b"")])],
+                ["%064x/layer.tar" % 1, "%064x/layer.tar" % 2])
+    layers = [tar_bytes([(entry("usr/bin/first"), elf)]), tar_bytes([(entry("usr/bin/second"), elf)])]
+    members, manifest = [], []
+    for layer in layers:
+        diff_id = hashlib.sha256(layer).hexdigest()
+        config = json.dumps({"architecture": "amd64", "os": "linux",
+                             "rootfs": {"type": "layers", "diff_ids": ["sha256:" + diff_id]}}).encode()
+        config_name = hashlib.sha256(config).hexdigest() + ".json"
+        members += [(entry(config_name), config), (entry(diff_id + "/layer.tar"), layer)]
+        manifest.append({"Config": config_name, "Layers": [diff_id + "/layer.tar"]})
+    members.append((entry("manifest.json"), json.dumps(manifest).encode()))
+    with open(f"{out}/image-two-images.tar", "wb") as f:
+        f.write(tar_bytes(members))
+    web = [(entry("manifest.json"), json.dumps({"manifest_version": 3, "name": "x"}).encode()),
+           (entry("bin/tool"), elf)]
+    with open(f"{out}/web-manifest.tar", "wb") as f:
+        f.write(tar_bytes(web))
+    layout = f"{out}/image-layout-symlink"
+    os.makedirs(f"{layout}/blobs/sha256", exist_ok=True)
+    with open(f"{layout}/oci-layout", "wb") as f:
+        f.write(b'{"imageLayoutVersion": "1.0.0"}')
+    with open(f"{out}/outside-index.json", "wb") as f:
+        f.write(b'{"schemaVersion": 2, "manifests": []}')
+    if not os.path.lexists(f"{layout}/index.json"):
+        os.symlink(f"{out}/outside-index.json", f"{layout}/index.json")
 
 
 def main():
@@ -292,6 +348,7 @@ def main():
     rpm_cases(out, elf)
     squashfs_cases(out, elf)
     image_cases(out, elf, mib)
+    more_image_cases(out, elf)
 
 
 if __name__ == "__main__":
