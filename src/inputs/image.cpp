@@ -230,7 +230,7 @@ struct LayerRef {
   std::string member;
   std::string digest;
   std::string diff_id;
-  uint64_t size = 0;
+  std::optional<uint64_t> size;
 };
 
 struct PlatformRef {
@@ -288,7 +288,7 @@ LayerRef blob_of(const std::string& digest) {
   if (!is_hex_digest(hex)) {
     corrupt("a digest other than a SHA-256: \"" + digest.substr(0, 80) + "\"");
   }
-  return {"blobs/sha256/" + hex, hex, "", 0};
+  return {"blobs/sha256/" + hex, hex, "", std::nullopt};
 }
 
 // The configuration's diff_ids, one per layer: what each uncompressed layer must hash to.
@@ -331,7 +331,7 @@ std::vector<PlatformRef> docker_platforms(const Container& container) {
     PlatformRef platform{platform_name(config), {}};
     for (size_t i = 0; i < layers.size(); ++i) {
       if (!layers[i].is_string()) corrupt("manifest.json names a layer that is not a string");
-      LayerRef layer{without_dot_slash(layers[i].get<std::string>()), "", diff_ids[i], 0};
+      LayerRef layer{without_dot_slash(layers[i].get<std::string>()), "", diff_ids[i], {}};
       // Since Docker 25 layers are blobs named by their digest; before, <id>/layer.tar, an
       // uncompressed tar: its diff_id is its digest.
       if (layer.member.rfind("blobs/sha256/", 0) == 0) layer.digest = layer.member.substr(13);
@@ -350,10 +350,26 @@ bool is_attestation(const Json& descriptor) {
          (descriptor.contains("platform") && text_field(descriptor["platform"], "os") == "unknown");
 }
 
-uint64_t declared_size(const Json& descriptor) {
+// A descriptor's size: nullopt when it gives none; a size that is not a byte count is corrupt.
+std::optional<uint64_t> declared_size(const Json& descriptor) {
+  if (!descriptor.is_object()) return std::nullopt;
   auto found = descriptor.find("size");
-  if (found == descriptor.end() || !found->is_number_unsigned()) return 0;
+  if (found == descriptor.end()) return std::nullopt;
+  if (!found->is_number_unsigned()) corrupt("a descriptor's size is not a byte count");
   return found->get<uint64_t>();
+}
+
+// A manifest or configuration blob of the size its descriptor says.
+Json described_json(const Container& container, const Json& descriptor, const std::string& name,
+                    const char* what) {
+  Json value = parse_json(container, name, what);
+  auto size = declared_size(descriptor);
+  auto text = container.metadata(name);
+  if (size && text && text->size() != *size) {
+    corrupt(std::string("its ") + what + " " + name + " holds " + std::to_string(text->size()) +
+            " bytes, not the " + std::to_string(*size) + " its descriptor says");
+  }
+  return value;
 }
 
 // One image manifest: its configuration (checked whatever the index says of the platform)
@@ -365,10 +381,20 @@ PlatformRef oci_platform(const Container& container, const Json& descriptor, con
   const Json& config_descriptor = manifest.contains("config") ? manifest["config"] : Json();
   std::string config_name = blob_of(text_field(config_descriptor, "digest")).member;
   Json config = image_config(container, config_name);
+  described_json(container, config_descriptor, config_name, "configuration");
   std::vector<std::string> diff_ids = diff_ids_of(config, config_name, layers.size());
   PlatformRef platform;
   if (descriptor.contains("platform")) platform.name = platform_name(descriptor["platform"]);
-  if (platform.name.empty()) platform.name = platform_name(config);
+  std::string configured = platform_name(config);
+  // The index's word on the platform must be the configuration's: else its files are another's.
+  auto os_arch = [](const std::string& label) {
+    return label.substr(0, label.find('/', label.find('/') + 1));
+  };
+  if (!platform.name.empty() && !configured.empty() &&
+      os_arch(platform.name) != os_arch(configured)) {
+    corrupt("its index says " + platform.name + " of a configuration for " + configured);
+  }
+  if (platform.name.empty()) platform.name = configured;
   for (size_t i = 0; i < layers.size(); ++i) {
     LayerRef layer = blob_of(text_field(layers[i], "digest"));
     layer.diff_id = diff_ids[i];
@@ -389,7 +415,7 @@ void oci_manifests(const Container& container, const Json& index, int depth,
     if (!descriptor.is_object() || is_attestation(descriptor)) continue;
     LayerRef blob = blob_of(text_field(descriptor, "digest"));
     if (!seen.insert(blob.member).second) continue;
-    Json manifest = parse_json(container, blob.member, "manifest");
+    Json manifest = described_json(container, descriptor, blob.member, "manifest");
     std::string type = text_field(manifest, "mediaType");
     if (type.empty()) type = text_field(descriptor, "mediaType");
     if (type.find("index") != std::string::npos || type.find("list") != std::string::npos) {
@@ -403,10 +429,13 @@ void oci_manifests(const Container& container, const Json& index, int depth,
 
 // Two images of one platform are told apart: linux/amd64, then linux/amd64@2.
 void label_platforms(std::vector<PlatformRef>& platforms) {
-  std::map<std::string, int> count;
+  std::set<std::string> used;
   for (auto& platform : platforms) {
-    int n = ++count[platform.name];
-    if (n > 1) platform.name += "@" + std::to_string(n);
+    std::string label = platform.name;
+    // An image may name its architecture "amd64@2": a label is never given twice.
+    for (int n = 2; !used.insert(label).second; ++n)
+      label = platform.name + "@" + std::to_string(n);
+    platform.name = label;
   }
 }
 
@@ -425,6 +454,9 @@ std::vector<PlatformRef> image_platforms(const Container& container) {
 
 // "linux/arm64" asks for linux/arm64/v8 too; "linux/arm/v7" only for that variant.
 bool platform_matches(const std::string& name, const std::string& wanted) {
+  if (name.find('@') != std::string::npos || wanted.find('@') != std::string::npos) {
+    return name == wanted;
+  }
   return name == wanted || name.rfind(wanted + "/", 0) == 0;
 }
 
@@ -551,7 +583,7 @@ la_ssize_t tar_read(archive*, void* data, const void** out) {
 using EntryVisit = std::function<void(size_t index, const LayerEntry&, archive*, archive_entry*)>;
 
 [[noreturn]] void layer_corrupt(const LayerRef& layer, const std::string& why) {
-  corrupt("the layer " + layer.member + " " + why);
+  corrupt("the layer " + layer.member + (why.rfind(":", 0) == 0 ? "" : " ") + why);
 }
 
 ArchivePtr open_decompressor(LayerInput& input, const LayerRef& layer) {
@@ -578,9 +610,9 @@ void check_layer_end(LayerInput& input, const LayerRef& layer) {
   while ((got = (*input.read)(rest, sizeof rest)) > 0)
     input.raw.add(rest, static_cast<size_t>(got));
   if (got < 0) layer_corrupt(layer, "cannot be read to its end");
-  if (layer.size && input.raw.bytes() != layer.size) {
+  if (layer.size && input.raw.bytes() != *layer.size) {
     layer_corrupt(layer, "holds " + std::to_string(input.raw.bytes()) + " bytes, not the " +
-                             std::to_string(layer.size) + " its manifest says");
+                             std::to_string(*layer.size) + " its manifest says");
   }
   if (!layer.digest.empty() && input.raw.hex() != layer.digest) {
     layer_corrupt(layer, "does not match its digest sha256:" + layer.digest);
@@ -639,6 +671,13 @@ ImageNode::Kind node_kind(EntryKind kind) {
 // name there, then its members replace what they name (a file over a directory, its contents).
 void apply_layer(ImageTree& tree, const std::vector<std::pair<size_t, LayerEntry>>& entries,
                  size_t layer) {
+  // A whiteout hides what lies below from this layer's readers, not from its own hard links.
+  std::map<std::string, ImageNode> below;
+  for (const auto& [index, entry] : entries) {
+    auto linked = entry.kind == EntryKind::hardlink ? tree.find(entry.target) : tree.end();
+    if (linked != tree.end() && linked->second.has_data)
+      below.emplace(entry.target, linked->second);
+  }
   for (const auto& [index, entry] : entries) {
     if (entry.kind == EntryKind::opaque) erase_below(tree, entry.name);
     if (entry.kind == EntryKind::whiteout) {
@@ -658,11 +697,15 @@ void apply_layer(ImageTree& tree, const std::vector<std::pair<size_t, LayerEntry
       // A hard link names a member before it: its bytes stay the link's whatever later
       // layers do to that member's name.
       auto linked = tree.find(entry.target);
-      if (linked != tree.end() && linked->second.has_data) {
+      const ImageNode* data =
+          linked != tree.end() && linked->second.has_data ? &linked->second : nullptr;
+      auto lower = below.find(entry.target);
+      if (!data && lower != below.end()) data = &lower->second;
+      if (data) {
         node.has_data = true;
-        node.data_layer = linked->second.data_layer;
-        node.data_entry = linked->second.data_entry;
-        node.size = linked->second.size;
+        node.data_layer = data->data_layer;
+        node.data_entry = data->data_entry;
+        node.size = data->size;
       }
     }
     tree[entry.name] = std::move(node);
@@ -807,6 +850,12 @@ bool is_image_member(const std::string& name) {
   std::string first = name.substr(0, name.find('/'));
   if (ends_with(first, ".json")) first = first.substr(0, first.size() - 5);
   return is_hex_digest(first);
+}
+
+// <64 hex>/layer.tar (docker save before Docker 25) or blobs/sha256/<64 hex>.
+bool is_layer_member(const std::string& name) {
+  if (name.size() == 74 && ends_with(name, "/layer.tar")) return is_hex_digest(name.substr(0, 64));
+  return name.rfind("blobs/sha256/", 0) == 0 && is_hex_digest(name.substr(13));
 }
 
 // manifest.json as docker save writes it: a list of objects, each with its "Layers".
@@ -977,6 +1026,9 @@ bool is_container_image(const std::string& path) {
     std::string name = inputs::without_dot_slash(raw ? raw : "");
     manifest =
         manifest || (name == "manifest.json" && inputs::is_docker_manifest(reader.get(), entry));
+    // docker save's layers and the blobs of a layout make an image, whatever its manifest
+    // says: a damaged one is an image that cannot be read, not a tarball.
+    manifest = manifest || inputs::is_layer_member(name);
     index = index || name == "index.json";
     layout = layout || name == "oci-layout";
   } while (archive_read_next_header(reader.get(), &entry) >= ARCHIVE_WARN);

@@ -140,7 +140,9 @@ std::vector<std::pair<LoaderCacheEntry, std::string>> parse_cache(
     return entries;
   }
   uint64_t count = read_u32(bytes, start + 20);
-  if (count > (bytes.size() - start - 48) / 24) return entries;
+  // A cache of more libraries than any system has is no cache the loader is given.
+  constexpr uint64_t kMaxCacheEntries = 65536;
+  if (count > (bytes.size() - start - 48) / 24 || count > kMaxCacheEntries) return entries;
   for (uint64_t i = 0; i < count; ++i) {
     size_t at = start + 48 + static_cast<size_t>(i) * 24;
     auto key = cache_string(bytes, start + read_u32(bytes, at + 4));
