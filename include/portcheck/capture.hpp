@@ -30,9 +30,6 @@ struct Capture {
   std::vector<std::string> notes;
 };
 
-// The platforms of a container image ("linux/amd64", ...), read from its manifests only.
-Result<std::vector<std::string>> image_platforms(const std::string& image);
-
 // `known` is the table in use: its CA locations and interpreter paths are looked for in the root.
 Result<Capture> capture_baseline(const CaptureOptions& options, const BaselineTable& known);
 

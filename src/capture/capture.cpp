@@ -376,10 +376,6 @@ Result<OpenedRoot> open_capture_root(const CaptureOptions& options) {
 
 }  // namespace
 
-Result<std::vector<std::string>> image_platforms(const std::string& image) {
-  return read_image_platform_names(image);
-}
-
 Result<Capture> capture_baseline(const CaptureOptions& options, const BaselineTable& known) {
   Result<OpenedRoot> opened = open_capture_root(options);
   if (auto* error = std::get_if<FileError>(&opened)) return *error;

@@ -73,7 +73,7 @@ std::string capture_image(const std::string& image, bool scoped, const ImageTarg
                           BaselineTable& table, std::vector<std::string>& ids) {
   std::vector<std::string> platforms{options.platform};
   if (options.platform.empty()) {
-    auto names = image_platforms(image);
+    auto names = read_image_platform_names(image);
     if (auto* error = std::get_if<FileError>(&names)) return image + ": " + error->message;
     auto& found = std::get<std::vector<std::string>>(names);
     if (found.size() > 1) platforms = found;

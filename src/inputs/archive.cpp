@@ -58,11 +58,6 @@ ArchivePtr new_reader() {
   return reader;
 }
 
-std::string without_dot_slash(std::string name) {
-  while (name.rfind("./", 0) == 0) name.erase(0, 2);
-  return name;
-}
-
 // Names as stored: UTF-8 where the archive says so (zip, pax), whatever the locale; the
 // locale-converted name only when there is no UTF-8 form.
 std::string utf8_or_raw(const char* utf8, const char* raw) {

@@ -62,11 +62,6 @@ bool is_plain_name(const std::string& name) {
   return true;
 }
 
-std::string without_dot_slash(std::string name) {
-  while (name.rfind("./", 0) == 0) name.erase(0, 2);
-  return name;
-}
-
 // The image's container: a tar on disk (any compression) or a layout directory.
 class Container {
  public:
@@ -241,20 +236,16 @@ struct PlatformRef {
 // More images than this in one archive is no image anyone pushes.
 constexpr size_t kMaxImages = 256;
 
-std::string hex_of(const uint8_t (&digest)[32]) {
-  static const char* hex = "0123456789abcdef";
-  std::string text;
-  for (uint8_t byte : digest) text += {hex[byte >> 4], hex[byte & 15]};
-  return text;
-}
-
 std::string sha256_hex(const void* data, size_t size) {
   uint8_t digest[32];
   mbedtls_sha256_ret(static_cast<const uint8_t*>(data), size, digest, 0);
-  return hex_of(digest);
+  return hex_digits(digest, sizeof digest);
 }
 
-Json parse_json(const Container& container, const std::string& name, const char* what) {
+// A manifest, index or configuration, read once: checked against its digest (a blob), parsed,
+// then against the size its descriptor gives, if any.
+Json parse_json(const Container& container, const std::string& name, const char* what,
+                std::optional<uint64_t> size = std::nullopt) {
   auto text = container.metadata(name);
   if (!text)
     corrupt(std::string("its ") + what + " " + name + " is missing, or not a regular file");
@@ -266,6 +257,10 @@ Json parse_json(const Container& container, const std::string& name, const char*
   }
   Json value = Json::parse(*text, nullptr, false);
   if (value.is_discarded()) corrupt(std::string("its ") + what + " " + name + " is not JSON");
+  if (size && text->size() != *size) {
+    corrupt(std::string("its ") + what + " " + name + " holds " + std::to_string(text->size()) +
+            " bytes, not the " + std::to_string(*size) + " its descriptor says");
+  }
   return value;
 }
 
@@ -309,9 +304,26 @@ std::vector<std::string> diff_ids_of(const Json& config, const std::string& name
   return hex;
 }
 
-Json image_config(const Container& container, const std::string& name) {
+// A descriptor's size: nullopt when it gives none; a size that is not a byte count is corrupt.
+std::optional<uint64_t> declared_size(const Json& descriptor) {
+  if (!descriptor.is_object()) return std::nullopt;
+  auto found = descriptor.find("size");
+  if (found == descriptor.end()) return std::nullopt;
+  if (!found->is_number_unsigned()) corrupt("a descriptor's size is not a byte count");
+  return found->get<uint64_t>();
+}
+
+// A manifest or configuration blob of the size its descriptor says.
+Json described_json(const Container& container, const Json& descriptor, const std::string& name,
+                    const char* what) {
+  return parse_json(container, name, what, declared_size(descriptor));
+}
+
+// A configuration (of the size its descriptor says, when there is one): a JSON object.
+Json image_config(const Container& container, const std::string& name,
+                  const Json& descriptor = Json()) {
   if (name.empty()) corrupt("an image without a configuration");
-  Json config = parse_json(container, name, "configuration");
+  Json config = described_json(container, descriptor, name, "configuration");
   if (!config.is_object()) corrupt("the configuration " + name + " is not a JSON object");
   return config;
 }
@@ -350,28 +362,6 @@ bool is_attestation(const Json& descriptor) {
          (descriptor.contains("platform") && text_field(descriptor["platform"], "os") == "unknown");
 }
 
-// A descriptor's size: nullopt when it gives none; a size that is not a byte count is corrupt.
-std::optional<uint64_t> declared_size(const Json& descriptor) {
-  if (!descriptor.is_object()) return std::nullopt;
-  auto found = descriptor.find("size");
-  if (found == descriptor.end()) return std::nullopt;
-  if (!found->is_number_unsigned()) corrupt("a descriptor's size is not a byte count");
-  return found->get<uint64_t>();
-}
-
-// A manifest or configuration blob of the size its descriptor says.
-Json described_json(const Container& container, const Json& descriptor, const std::string& name,
-                    const char* what) {
-  Json value = parse_json(container, name, what);
-  auto size = declared_size(descriptor);
-  auto text = container.metadata(name);
-  if (size && text && text->size() != *size) {
-    corrupt(std::string("its ") + what + " " + name + " holds " + std::to_string(text->size()) +
-            " bytes, not the " + std::to_string(*size) + " its descriptor says");
-  }
-  return value;
-}
-
 // One image manifest: its configuration (checked whatever the index says of the platform)
 // and its layers with their digests, sizes and diff_ids.
 PlatformRef oci_platform(const Container& container, const Json& descriptor, const Json& manifest,
@@ -380,8 +370,7 @@ PlatformRef oci_platform(const Container& container, const Json& descriptor, con
   if (!layers.is_array()) corrupt("the manifest " + name + " lists no layers");
   const Json& config_descriptor = manifest.contains("config") ? manifest["config"] : Json();
   std::string config_name = blob_of(text_field(config_descriptor, "digest")).member;
-  Json config = image_config(container, config_name);
-  described_json(container, config_descriptor, config_name, "configuration");
+  Json config = image_config(container, config_name, config_descriptor);
   std::vector<std::string> diff_ids = diff_ids_of(config, config_name, layers.size());
   PlatformRef platform;
   if (descriptor.contains("platform")) platform.name = platform_name(descriptor["platform"]);
@@ -534,7 +523,7 @@ class Hasher {
   std::string hex() {
     uint8_t digest[32];
     mbedtls_sha256_finish_ret(&sha_, digest);
-    return hex_of(digest);
+    return hex_digits(digest, sizeof digest);
   }
   uint64_t bytes() const { return bytes_; }
 

@@ -122,6 +122,21 @@ void record_alias(PathAlias alias, const std::string& display, const ArchiveCont
   context.stats.aliases.push_back(std::move(alias));
 }
 
+std::string without_dot_slash(std::string name) {
+  while (name.rfind("./", 0) == 0) name.erase(0, 2);
+  return name;
+}
+
+std::string hex_digits(const uint8_t* bytes, size_t length) {
+  static const char digits[] = "0123456789abcdef";
+  std::string text;
+  for (size_t i = 0; i < length; ++i) {
+    text += digits[bytes[i] >> 4];
+    text += digits[bytes[i] & 15];
+  }
+  return text;
+}
+
 std::string link_target(const std::string& name, const std::string& target) {
   if (!target.empty() && target[0] == '/') return target.substr(1);
   auto slash = name.find_last_of('/');

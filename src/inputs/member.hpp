@@ -79,6 +79,12 @@ void hand_on(std::vector<uint8_t> bytes, const std::string& path, const std::str
 // Records a second name of a member, within a bound on the bytes all names take.
 void record_alias(PathAlias alias, const std::string& display, const ArchiveContext& context);
 
+// A member name without its leading "./" (tar writes "./usr/bin/tool").
+std::string without_dot_slash(std::string name);
+
+// Bytes as lowercase hex digits, as digests are written.
+std::string hex_digits(const uint8_t* bytes, size_t length);
+
 // Where a link named `name` (a member path, no leading '/') points: a relative target from the
 // link's directory, an absolute one from the container's root.
 std::string link_target(const std::string& name, const std::string& target);

@@ -96,16 +96,6 @@ std::optional<Header> read_header(const ByteSource& source, uint64_t at, const c
   return header;
 }
 
-std::string hex(const uint8_t* bytes, size_t length) {
-  static const char digits[] = "0123456789abcdef";
-  std::string text;
-  for (size_t i = 0; i < length; ++i) {
-    text += digits[bytes[i] >> 4];
-    text += digits[bytes[i] & 15];
-  }
-  return text;
-}
-
 // Hashes [from, size) of the package with SHA-256 (or MD5) and returns the hex digest.
 std::optional<std::string> digest(const ByteSource& source, uint64_t from, bool sha256) {
   mbedtls_sha256_context sha;
@@ -126,7 +116,7 @@ std::optional<std::string> digest(const ByteSource& source, uint64_t from, bool 
   mbedtls_sha256_free(&sha);
   mbedtls_md5_free(&md5);
   if (!read) return std::nullopt;
-  return hex(out, sha256 ? 32 : 16);
+  return hex_digits(out, sha256 ? 32 : 16);
 }
 
 // The decompressed payload, pulled from libarchive a chunk at a time.
@@ -418,7 +408,7 @@ bool digest_matches(const ByteSource& source, const Header& signature, const Hea
   if (!sha256) {
     auto md5 = signature.value(kSigMd5);
     if (!md5 || md5->size() != 16) return true;  // no digest portcheck can check
-    expected = hex(reinterpret_cast<const uint8_t*>(md5->data()), 16);
+    expected = hex_digits(reinterpret_cast<const uint8_t*>(md5->data()), 16);
   }
   auto found = digest(source, sha256 ? main.end : main_start, sha256);
   if (found && *found == *expected) return true;
